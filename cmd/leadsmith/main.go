@@ -1,0 +1,114 @@
+// Command leadsmith turns messy B2B marketing contacts into clean,
+// deduplicated, scored and routed Parquet. This file holds flags, config
+// loading and exit codes; the work is in package etl and the stage packages.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, for schedulers.
+const (
+	exitOK     = 0
+	exitFailed = 1 // the run failed
+	exitUsage  = 2 // bad usage or bad config
+)
+
+// exitError carries an exit code through cobra.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageErr(err error) error  { return &exitError{code: exitUsage, err: err} }
+func failedErr(err error) error { return &exitError{code: exitFailed, err: err} }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the CLI and returns the exit code; tests call it directly.
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := newRootCmd(stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	code := exitUsage // cobra's own errors are flag and argument mistakes
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if ctx.Err() != nil && code == exitFailed {
+		fmt.Fprintln(stderr, "leadsmith: interrupted: nothing was published for this run")
+		return exitFailed
+	}
+	fmt.Fprintln(stderr, "leadsmith: "+err.Error())
+	return code
+}
+
+type globalFlags struct {
+	logLevel  string
+	logFormat string
+}
+
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	g := &globalFlags{}
+	root := &cobra.Command{
+		Use:           "leadsmith",
+		Short:         "Clean, deduplicate, score and route B2B marketing contacts into Parquet",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "auto", "log format: auto (text on a terminal, JSON otherwise), text or json")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageErr(fmt.Errorf("%w (see `%s --help`)", err, c.CommandPath()))
+	})
+	root.AddCommand(newRunCmd(g, stderr))
+	for _, st := range stageCommands() {
+		root.AddCommand(newStageCmd(g, stderr, st))
+	}
+	root.AddCommand(newConfigCmd(stdout))
+	root.AddCommand(newFixturesCmd(g, stdout, stderr))
+	root.AddCommand(newVersionCmd(stdout))
+	return root
+}
+
+func newLogger(g *globalFlags, w io.Writer) (*slog.Logger, bool, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
+		return nil, false, usageErr(fmt.Errorf("--log-level: %q is not debug, info, warn or error", g.logLevel))
+	}
+	terminal := isTerminal(w)
+	opts := &slog.HandlerOptions{Level: level}
+	switch g.logFormat {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), terminal, nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), terminal, nil
+	case "auto":
+		if terminal {
+			return slog.New(slog.NewTextHandler(w, opts)), true, nil
+		}
+		return slog.New(slog.NewJSONHandler(w, opts)), false, nil
+	}
+	return nil, false, usageErr(fmt.Errorf("--log-format: %q is not auto, text or json", g.logFormat))
+}

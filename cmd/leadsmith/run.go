@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/leadsmith/leadsmith/etl"
+	"github.com/spf13/cobra"
+)
+
+type runFlags struct {
+	config string
+	runID  string
+	date   string
+	force  bool
+}
+
+func addRunFlags(cmd *cobra.Command, f *runFlags) {
+	cmd.Flags().StringVarP(&f.config, "config", "c", "leadsmith.yaml", "config file")
+	cmd.Flags().StringVar(&f.date, "date", "", "run date, YYYY-MM-DD (default: today, UTC)")
+	cmd.Flags().StringVar(&f.runID, "run-id", "", "run id (default: the run date)")
+	cmd.Flags().BoolVar(&f.force, "force", false, "redo stages already committed for this run id")
+}
+
+func newRunCmd(g *globalFlags, stderr io.Writer) *cobra.Command {
+	f := &runFlags{}
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run every stage for one run date and publish the outputs",
+		Long: "Run every stage in order for one run id, skipping stages already committed for it\n" +
+			"with the same config (unless --force), and publish with _SUCCESS written last.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			rc, err := prepare(cmd.Context(), g, f, stderr)
+			if err != nil {
+				return err
+			}
+			if err := etl.RunPipeline(cmd.Context(), rc, etl.Pipeline()); err != nil {
+				return failedErr(err)
+			}
+			return nil
+		},
+	}
+	addRunFlags(cmd, f)
+	return cmd
+}
+
+func stageCommands() []etl.Stage { return etl.Pipeline() }
+
+var stageHelp = map[string]string{
+	"extract":   "Read every source into the staged raw dataset; unreadable rows go to rejects",
+	"normalize": "Normalize names, emails, phones, titles, industries, revenue, size and geography",
+	"dedupe":    "Match, cluster and merge records of the same person into golden records",
+	"enrich":    "Append firmographics, match leads to accounts, derive personas",
+	"profile":   "Profile data quality per column and stage",
+	"score":     "Score fit and engagement, segment and route",
+	"publish":   "Publish the run's datasets to the output, _SUCCESS last",
+}
+
+func newStageCmd(g *globalFlags, stderr io.Writer, st etl.Stage) *cobra.Command {
+	f := &runFlags{}
+	cmd := &cobra.Command{
+		Use:   st.Name(),
+		Short: stageHelp[st.Name()],
+		Long: stageHelp[st.Name()] + ".\nRuns this stage alone for one run id (always redone), reading the committed\n" +
+			"output of the stages before it from the work area.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			rc, err := prepare(cmd.Context(), g, f, stderr)
+			if err != nil {
+				return err
+			}
+			if _, err := etl.RunStage(cmd.Context(), rc, st); err != nil {
+				return failedErr(err)
+			}
+			return nil
+		},
+	}
+	addRunFlags(cmd, f)
+	cmd.Flags().Lookup("force").Usage = "accepted for symmetry with run; a single stage is always redone"
+	return cmd
+}
+
+// prepare loads and validates everything before any work: a bad config
+// or flag exits 2, an unreachable location exits 1.
+func prepare(ctx context.Context, g *globalFlags, f *runFlags, stderr io.Writer) (*etl.RunContext, error) {
+	log, terminal, err := newLogger(g, stderr)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := etl.LoadConfig(f.config)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	if errs := cfg.Validate(); len(errs) > 0 {
+		return nil, usageErr(joinProblems(f.config, errs))
+	}
+	now := time.Now().UTC()
+	date := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if f.date != "" {
+		date, err = time.Parse("2006-01-02", f.date)
+		if err != nil {
+			return nil, usageErr(fmt.Errorf("--date: %q is not a date like 2026-11-23", f.date))
+		}
+	}
+	runID := f.runID
+	if runID == "" {
+		runID = date.Format("2006-01-02")
+	}
+	if err := etl.ValidateRunID(runID); err != nil {
+		return nil, usageErr(err)
+	}
+	stores := make([]etl.Store, 3)
+	for i, loc := range []string{cfg.Work, cfg.Output, cfg.State} {
+		if stores[i], err = etl.OpenStore(ctx, cfg.Resolve(loc), cfg.S3); err != nil {
+			return nil, failedErr(err)
+		}
+	}
+	if errs := etl.ValidateData(ctx, cfg); len(errs) > 0 {
+		return nil, usageErr(joinProblems(f.config, errs))
+	}
+	return &etl.RunContext{
+		Config: cfg, RunID: runID, RunDate: date, Now: now,
+		Work: stores[0], Output: stores[1], State: stores[2],
+		Log: log, Force: f.force,
+		Progress: etl.NewProgressFunc(stderr, terminal, log, 5*time.Second),
+	}, nil
+}
+
+func joinProblems(path string, errs []error) error {
+	lines := make([]string, len(errs))
+	for i, e := range errs {
+		lines[i] = "  " + e.Error()
+	}
+	return errors.New(fmt.Sprintf("config %s has %d problem(s):\n", path, len(errs)) + strings.Join(lines, "\n"))
+}

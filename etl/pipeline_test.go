@@ -1,0 +1,296 @@
+package etl
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+)
+
+// newTestRun builds a RunContext for testdata/pipeline with fresh work and
+// output folders.
+func newTestRun(t *testing.T) *RunContext {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("LEADSMITH_TEST_WORK", filepath.Join(dir, "work"))
+	t.Setenv("LEADSMITH_TEST_OUTPUT", filepath.Join(dir, "out"))
+	t.Setenv("LEADSMITH_TEST_STATE", filepath.Join(dir, "state"))
+	cfg, err := LoadConfig(filepath.Join("testdata", "pipeline", "leadsmith.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := cfg.Validate(); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if errs := ValidateData(context.Background(), cfg); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	work, _ := NewLocalStore(cfg.Resolve(cfg.Work))
+	out, _ := NewLocalStore(cfg.Resolve(cfg.Output))
+	state, _ := NewLocalStore(cfg.Resolve(cfg.State))
+	return &RunContext{
+		Config: cfg, RunID: "2026-11-23", RunDate: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), Now: time.Now(),
+		Work: work, Output: out, State: state,
+		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Progress: NoProgress,
+	}
+}
+
+func readManifest(t *testing.T, rc *RunContext) *Manifest {
+	t.Helper()
+	var m Manifest
+	if err := readJSON(context.Background(), rc.Output, RunPrefix(rc.RunID)+"_manifest.json", &m); err != nil {
+		t.Fatal(err)
+	}
+	return &m
+}
+
+// readAll reads every row of a published dataset as maps of column -> text.
+func readRows(t *testing.T, s Store, files []FileInfo) []map[string]string {
+	t.Helper()
+	var rows []map[string]string
+	for _, f := range files {
+		pf, err := OpenParquet(context.Background(), s, f.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = pf.Each(context.Background(), func(rec arrow.Record) error {
+			for i := 0; i < int(rec.NumRows()); i++ {
+				row := map[string]string{}
+				for j, f := range rec.Schema().Fields() {
+					col := rec.Column(j)
+					if col.IsNull(i) {
+						continue
+					}
+					if l, ok := col.(*array.List); ok {
+						start, end := l.ValueOffsets(i)
+						var vals []string
+						for k := start; k < end; k++ {
+							vals = append(vals, l.ListValues().(*array.String).Value(int(k)))
+						}
+						row[f.Name] = strings.Join(vals, "|")
+						continue
+					}
+					row[f.Name] = col.ValueStr(i)
+				}
+				rows = append(rows, row)
+			}
+			return nil
+		})
+		pf.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return rows
+}
+
+func TestPipeline_ExtractPublishReconciles(t *testing.T) {
+	rc := newTestRun(t)
+	ctx := context.Background()
+	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+		t.Fatal(err)
+	}
+	m := readManifest(t, rc)
+	if len(m.Sources) != 2 {
+		t.Fatalf("sources in manifest: %d", len(m.Sources))
+	}
+	want := map[string][3]int64{ // read, staged, rejected
+		"crm":   {6, 4, 2}, // c3 ragged, second c1 duplicate id
+		"forms": {5, 3, 2}, // "this is not json", an array
+	}
+	for _, s := range m.Sources {
+		w := want[s.Name]
+		if s.RowsRead != w[0] || s.RowsStaged != w[1] || s.RowsRejected != w[2] || !s.Reconciled {
+			t.Errorf("source %s: read/staged/rejected = %d/%d/%d, want %v (reconciled %v)", s.Name, s.RowsRead, s.RowsStaged, s.RowsRejected, w, s.Reconciled)
+		}
+	}
+	contacts := readRows(t, rc.Output, m.Datasets["contacts"].Files)
+	if len(contacts) != 7 {
+		t.Fatalf("contacts: %d rows, want 7", len(contacts))
+	}
+	byID := map[string]map[string]string{}
+	for _, r := range contacts {
+		byID[r["record_id"]] = r
+	}
+	if r := byID["c2"]; r["Notes"] != "multi\nline note" || r["first_name"] != "Alan" || r["company"] != "Bletchley Park" || r["source"] != "crm" {
+		t.Errorf("c2 = %v", r)
+	}
+	if r := byID["c5"]; r["first_name"] != `Barbara "Babs"` {
+		t.Errorf("c5 first_name = %q", r["first_name"])
+	}
+	if r := byID["c4"]; r["Notes"] != "" {
+		t.Errorf("empty field should be null, got %q", r["Notes"])
+	}
+	form := byID["fills.jsonl:1"]
+	if form == nil || form["full_name"] != "Ada Lovelace" || form["employees"] != "12" || form["utm_source"] != "google" {
+		t.Errorf("generated-id JSON row = %v", form)
+	}
+	if r := byID["fills.jsonl:4"]; r["tags"] != `["unix","go"]` {
+		t.Errorf("nested JSON value = %q", r["tags"])
+	}
+	rejects := readRows(t, rc.Output, m.Datasets["rejects"].Files)
+	reasons := []string{}
+	for _, r := range rejects {
+		reasons = append(reasons, r["source"]+" "+r["location"]+" "+strings.SplitN(r["reason"], ":", 2)[0])
+	}
+	sort.Strings(reasons)
+	wantReasons := []string{"crm export.csv:5 ragged_row", "crm export.csv:7 duplicate_record_id", "forms fills.jsonl:3 invalid_json", "forms fills.jsonl:6 not_an_object"}
+	if strings.Join(reasons, ";") != strings.Join(wantReasons, ";") {
+		t.Errorf("rejects = %v, want %v", reasons, wantReasons)
+	}
+	for _, ds := range []string{"contacts", "rejects"} {
+		for _, f := range m.Datasets[ds].Files {
+			if !strings.HasPrefix(f.Key, ds+"/run_date=2026-11-23/") {
+				t.Errorf("%s file %s is not in the run_date partition", ds, f.Key)
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(rc.Output.URI(), "_runs", "2026-11-23", "_SUCCESS")); err != nil {
+		t.Errorf("_SUCCESS missing: %v", err)
+	}
+}
+
+func TestPipeline_RerunIsIdempotent(t *testing.T) {
+	rc := newTestRun(t)
+	ctx := context.Background()
+	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+		t.Fatal(err)
+	}
+	first := listKeys(t, rc.Output)
+	rc.Force = true
+	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+		t.Fatal(err)
+	}
+	second := listKeys(t, rc.Output)
+	if len(first) != len(second) {
+		t.Fatalf("re-run changed the number of output objects: %v -> %v", first, second)
+	}
+	m := readManifest(t, rc)
+	for _, d := range m.Datasets {
+		for _, f := range d.Files {
+			if !strings.Contains(f.Key, m.Attempt) {
+				t.Errorf("manifest lists %s, not of attempt %s", f.Key, m.Attempt)
+			}
+		}
+	}
+	// Another run id on the same date keeps its own files.
+	rc2 := *rc
+	rc2.RunID = "2026-11-23-retry"
+	if err := RunPipeline(ctx, &rc2, Pipeline()); err != nil {
+		t.Fatal(err)
+	}
+	rc.Force = true
+	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+		t.Fatal(err)
+	}
+	m2 := readManifest(t, &rc2)
+	for _, f := range m2.Datasets["contacts"].Files {
+		if _, err := os.Stat(filepath.Join(rc.Output.URI(), f.Key)); err != nil {
+			t.Errorf("re-run of run id %s removed a file of run id %s: %v", rc.RunID, rc2.RunID, err)
+		}
+	}
+}
+
+func listKeys(t *testing.T, s Store) []string {
+	t.Helper()
+	objs, err := s.List(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]string, len(objs))
+	for i, o := range objs {
+		keys[i] = o.Key
+	}
+	return keys
+}
+
+// crashingStore fails every Create after the first n, like a process that
+// dies or a disk that fills up mid-publish.
+type crashingStore struct {
+	Store
+	left atomic.Int64
+}
+
+var errCrash = errors.New("simulated crash")
+
+func (c *crashingStore) Create(ctx context.Context, key string) (ObjectWriter, error) {
+	if c.left.Add(-1) < 0 {
+		return nil, errCrash
+	}
+	return c.Store.Create(ctx, key)
+}
+
+func TestPublish_CrashLeavesNoSuccessAndRerunCompletes(t *testing.T) {
+	ctx := context.Background()
+	for crashAfter := int64(0); crashAfter < 4; crashAfter++ {
+		rc := newTestRun(t)
+		// A complete earlier publish of the same run id, then a crashing one.
+		if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+			t.Fatal(err)
+		}
+		before := readManifest(t, rc)
+		cs := &crashingStore{Store: rc.Output}
+		cs.left.Store(crashAfter)
+		crashing := *rc
+		crashing.Output = cs
+		if _, err := RunStage(ctx, &crashing, Publish{}); !errors.Is(err, errCrash) {
+			t.Fatalf("crash after %d creates: err = %v", crashAfter, err)
+		}
+		if _, err := os.Stat(filepath.Join(rc.Output.URI(), "_runs", rc.RunID, "_SUCCESS")); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("crash after %d creates left _SUCCESS (err %v)", crashAfter, err)
+		}
+		// The earlier files stay until a publish completes.
+		for _, f := range before.Datasets["contacts"].Files {
+			if _, err := os.Stat(filepath.Join(rc.Output.URI(), f.Key)); err != nil {
+				t.Errorf("crash removed an earlier file: %v", err)
+			}
+		}
+		if _, err := RunStage(ctx, rc, Publish{}); err != nil {
+			t.Fatal(err)
+		}
+		after := readManifest(t, rc)
+		keys := listKeys(t, rc.Output)
+		want := 2 // manifest + _SUCCESS
+		for _, d := range after.Datasets {
+			want += len(d.Files)
+		}
+		if len(keys) != want {
+			t.Errorf("crash after %d: output holds %d objects, want %d (orphans left): %v", crashAfter, len(keys), want, keys)
+		}
+	}
+}
+
+func TestRunPipeline_SkipsCommittedStages(t *testing.T) {
+	rc := newTestRun(t)
+	ctx := context.Background()
+	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+		t.Fatal(err)
+	}
+	ex, _ := rc.Committed(ctx, "extract")
+	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+		t.Fatal(err)
+	}
+	ex2, _ := rc.Committed(ctx, "extract")
+	if !ex.StartedAt.Equal(ex2.StartedAt) {
+		t.Error("committed extract was redone without --force")
+	}
+}
+
+func TestRunStage_NeedsCommittedInput(t *testing.T) {
+	rc := newTestRun(t)
+	_, err := RunStage(context.Background(), rc, Publish{})
+	if err == nil || !strings.Contains(err.Error(), "needs the output of stage extract") {
+		t.Fatalf("err = %v", err)
+	}
+}
