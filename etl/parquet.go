@@ -50,9 +50,9 @@ type FileInfo struct {
 // ParquetWriter writes Arrow records to one Parquet object of a Store.
 // Nothing is visible until Close succeeds.
 type ParquetWriter struct {
-	key  string
-	obj  ObjectWriter
-	cw   *countingWriter
+	key    string
+	obj    ObjectWriter
+	cw     *countingWriter
 	fw     *pqarrow.FileWriter
 	schema *arrow.Schema
 	rows   int64
