@@ -92,6 +92,8 @@ func newRowLayout(header []string, mapping map[string]string, canon []string) *r
 	if l.idCol >= 0 {
 		l.idMapped = l.fromIdx[l.idCol] >= 0
 	}
+	// Names are compared case-insensitively: SQL engines such as DuckDB
+	// treat "EMAIL" and "email" as the same column.
 	taken := map[string]bool{ColSourceObject: true, ColSourceLine: true, ColExtractIssues: true}
 	for _, c := range canon {
 		taken[c] = true
@@ -101,10 +103,10 @@ func newRowLayout(header []string, mapping map[string]string, canon []string) *r
 			continue
 		}
 		name := strings.TrimSpace(h)
-		for taken[name] {
+		for taken[strings.ToLower(name)] {
 			name += "_original"
 		}
-		taken[name] = true
+		taken[strings.ToLower(name)] = true
 		l.pass = append(l.pass, name)
 		l.fromIdx = append(l.fromIdx, j)
 	}

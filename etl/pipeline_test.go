@@ -136,6 +136,16 @@ func TestPipeline_ExtractPublishReconciles(t *testing.T) {
 	if form == nil || form["full_name"] != "Ada Lovelace" || form["employees"] != "12" || form["utm_source"] != "google" {
 		t.Errorf("generated-id JSON row = %v", form)
 	}
+	// Normalized columns ride along with the raw ones.
+	if r := byID["c1"]; r["country_code"] != "GB" || r["region"] != "EMEA" || r["seniority"] != "c_level" || r["email_domain"] != "analytical.com" {
+		t.Errorf("c1 normalized = %v", r)
+	}
+	if r := byID["c5"]; r["country_code"] != "US" || r["region"] != "NA" || r["email_norm"] != "barbara@mit.com" {
+		t.Errorf("c5 normalized = %v", r)
+	}
+	if form["first_name"] != "Ada" || form["last_name"] != "Lovelace" || form["employee_count"] != "12" || form["employee_band"] != "11-50" {
+		t.Errorf("name split / employees = %v", form)
+	}
 	if r := byID["fills.jsonl:4"]; r["tags"] != `["unix","go"]` {
 		t.Errorf("nested JSON value = %q", r["tags"])
 	}

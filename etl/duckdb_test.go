@@ -1,0 +1,99 @@
+package etl
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+type duckResult struct {
+	Columns []string         `json:"columns"`
+	Types   []string         `json:"types"`
+	Rows    []map[string]any `json:"rows"`
+}
+
+// duckQuery runs SQL through DuckDB (the npm package that scripts/test.sh
+// installs). Without it the test is skipped on a developer's machine and
+// fails in CI, where it must be present.
+func duckQuery(t *testing.T, sql ...string) []duckResult {
+	t.Helper()
+	root, _ := filepath.Abs("..")
+	if _, err := os.Stat(filepath.Join(root, "node_modules", "@duckdb", "node-api")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("DuckDB (@duckdb/node-api) is not installed; scripts/test.sh installs it with npm ci")
+		}
+		t.Skip("DuckDB (@duckdb/node-api) is not installed: run `npm ci` in the repository root (scripts/test.sh does)")
+	}
+	cmd := exec.Command("node", append([]string{filepath.Join(root, "scripts", "duckdb-query.mjs")}, sql...)...)
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		stderr := ""
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("duckdb: %v: %s", err, stderr)
+	}
+	var res []duckResult
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		var r duckResult
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("duckdb output %q: %v", line, err)
+		}
+		res = append(res, r)
+	}
+	return res
+}
+
+// TestReadback_DuckDB reads the published layout the way a BI tool does:
+// one glob with Hive partitioning, no help from leadsmith.
+func TestReadback_DuckDB(t *testing.T) {
+	rc := newTestRun(t)
+	if err := RunPipeline(context.Background(), rc, Pipeline()); err != nil {
+		t.Fatal(err)
+	}
+	m := readManifest(t, rc)
+	out := rc.Output.URI()
+	contacts := fmt.Sprintf("read_parquet('%s/contacts/**/*.parquet', hive_partitioning=true)", out)
+	rejects := fmt.Sprintf("read_parquet('%s/rejects/**/*.parquet', hive_partitioning=true)", out)
+	res := duckQuery(t,
+		"DESCRIBE SELECT * FROM "+contacts,
+		"SELECT count(*) AS n, count(DISTINCT source || '/' || record_id) AS ids, min(run_date)::VARCHAR AS run_date, min(segment) AS segment FROM "+contacts,
+		"SELECT count(*) AS n, count(reason) AS reasons FROM "+rejects,
+	)
+	types := map[string]string{}
+	for _, r := range res[0].Rows {
+		types[fmt.Sprint(r["column_name"])] = fmt.Sprint(r["column_type"])
+	}
+	for col, want := range map[string]string{
+		"record_id": "VARCHAR", "source": "VARCHAR", "email": "VARCHAR", "first_name": "VARCHAR",
+		ColSourceLine: "BIGINT", "dq_issues": "VARCHAR[]", "run_date": "DATE", "segment": "VARCHAR",
+		"created_at": "TIMESTAMP WITH TIME ZONE", "revenue_usd": "DOUBLE", "employee_count": "BIGINT",
+		"email_norm": "VARCHAR", "seniority": "VARCHAR", "country_code": "VARCHAR",
+	} {
+		if types[col] != want {
+			t.Errorf("DuckDB sees %s as %q, want %s", col, types[col], want)
+		}
+	}
+	for i, col := range CanonicalColumns {
+		if _, ok := types[col]; !ok {
+			t.Errorf("canonical column %d %s missing", i, col)
+		}
+	}
+	got := res[1].Rows[0]
+	want := m.Datasets["contacts"].Rows
+	if fmt.Sprint(got["n"]) != fmt.Sprint(want) || fmt.Sprint(got["ids"]) != fmt.Sprint(want) {
+		t.Errorf("DuckDB counts %v rows / %v distinct ids, manifest says %d", got["n"], got["ids"], want)
+	}
+	if got["run_date"] != "2026-11-23" || got["segment"] != DefaultSegment {
+		t.Errorf("partitions = %v", got)
+	}
+	if rj := res[2].Rows[0]; fmt.Sprint(rj["n"]) != fmt.Sprint(m.Datasets["rejects"].Rows) || fmt.Sprint(rj["reasons"]) != fmt.Sprint(rj["n"]) {
+		t.Errorf("rejects via DuckDB = %v, manifest %d", rj, m.Datasets["rejects"].Rows)
+	}
+}

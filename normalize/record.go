@@ -1,0 +1,195 @@
+package normalize
+
+import (
+	"strings"
+	"time"
+)
+
+// Input is one contact's raw values, as extract staged them.
+type Input struct {
+	FirstName, LastName, FullName                   string
+	Email, Phone, Title, Company, Website, Industry string
+	Revenue, Employees, State, Country              string
+	CreatedAt, UpdatedAt                            string
+}
+
+// Output is one contact's normalized values. A string "" and a zero time
+// mean null; HasRevenue and HasEmployees tell a real zero from null.
+type Output struct {
+	FirstName, LastName, FirstKey, LastKey      string
+	EmailNorm, EmailDomain, EmailType, EmailKey string
+	PhoneE164                                   string
+	TitleNorm, Seniority, JobFunction           string
+	IndustryNorm, NAICSSector                   string
+	RevenueUSD                                  float64
+	HasRevenue                                  bool
+	RevenueBand                                 string
+	EmployeeCount                               int64
+	HasEmployees                                bool
+	EmployeeBand                                string
+	CountryCode, StateCode, Region              string
+	CompanyKey, Domain                          string
+	CreatedAt, UpdatedAt                        time.Time
+	// Issues are dq codes, one per value that could not be interpreted.
+	Issues []string
+}
+
+// Options configure a Normalizer.
+type Options struct {
+	Rates Rates     // currency conversion (DefaultRates() unless overridden)
+	Now   time.Time // timestamps after Now + 1 year are refused as typos
+	// CacheEntries bounds each per-column cache (default 1<<20): real data
+	// repeats titles, industries and revenue texts heavily, but a cache
+	// must not grow with a column of unique values.
+	CacheEntries int
+}
+
+// Normalizer applies every normalizer to a record, caching results by raw
+// value. It is not safe for concurrent use: give each worker its own.
+type Normalizer struct {
+	o         Options
+	title     cache[TitleResult]
+	industry  cache[IndustryResult]
+	revenue   cache[RevenueResult]
+	employees cache[EmployeesResult]
+	country   cache[countryResult]
+	state     cache[countryResult]
+	email     cache[EmailResult]
+	phone     cache[PhoneResult]
+	company   cache[string]
+}
+
+type countryResult struct {
+	code      string
+	ok, empty bool
+}
+
+// cache is a bounded map from raw value to result. Keys are cloned because
+// callers pass strings that alias reusable buffers (Arrow batches).
+type cache[T any] struct {
+	m   map[string]T
+	max int
+}
+
+func (c *cache[T]) get(key string, compute func(string) T) T {
+	if v, ok := c.m[key]; ok {
+		return v
+	}
+	v := compute(key)
+	if c.m == nil || len(c.m) >= c.max {
+		c.m = make(map[string]T, 1024) // start over rather than evict: cheap, and hot values return at once
+	}
+	c.m[strings.Clone(key)] = v
+	return v
+}
+
+// New returns a Normalizer.
+func New(o Options) *Normalizer {
+	if o.Rates.PerUSD == nil {
+		o.Rates = DefaultRates()
+	}
+	if o.CacheEntries <= 0 {
+		o.CacheEntries = 1 << 20
+	}
+	n := &Normalizer{o: o}
+	max := o.CacheEntries
+	n.title.max, n.industry.max, n.revenue.max, n.employees.max = max, max, max, max
+	n.country.max, n.state.max, n.email.max, n.phone.max, n.company.max = max, max, max, max, max
+	return n
+}
+
+// Apply normalizes in into out (out is overwritten; its Issues slice is reused).
+func (n *Normalizer) Apply(in *Input, out *Output) {
+	issues := out.Issues[:0]
+	*out = Output{}
+	issue := func(code string) { issues = append(issues, code) }
+
+	nm := Names(in.FirstName, in.LastName, in.FullName)
+	out.FirstName, out.LastName, out.FirstKey, out.LastKey = nm.First, nm.Last, nm.FirstKey, nm.LastKey
+	if !nm.OK && (strings.TrimSpace(in.FirstName+in.LastName+in.FullName) != "") {
+		issue("name_unparsed")
+	}
+
+	em := n.email.get(in.Email, Email)
+	switch {
+	case em.OK:
+		out.EmailNorm, out.EmailDomain, out.EmailType, out.EmailKey = em.Norm, em.Domain, em.Type, em.MatchKey
+	case !em.Empty:
+		out.EmailType = "invalid"
+		issue("email_invalid")
+	}
+
+	cc := n.country.get(in.Country, func(s string) countryResult {
+		code, ok, empty := Country(s)
+		return countryResult{code, ok, empty}
+	})
+	out.CountryCode = cc.code
+	if !cc.ok && !cc.empty {
+		issue("country_unknown")
+	}
+	st := n.state.get(in.State+"\x00"+out.CountryCode, func(key string) countryResult {
+		raw, country, _ := strings.Cut(key, "\x00")
+		code, ok, empty := State(raw, country)
+		return countryResult{code, ok, empty}
+	})
+	out.StateCode = st.code
+	if !st.ok && !st.empty {
+		issue("state_unknown")
+	}
+	if out.CountryCode == "" && out.StateCode != "" {
+		out.CountryCode = CountryOfState(out.StateCode)
+	}
+	out.Region = Region(out.CountryCode)
+
+	region := out.CountryCode
+	if region == "" {
+		region = "US"
+	}
+	ph := n.phone.get(in.Phone+"\x00"+region, func(key string) PhoneResult {
+		raw, reg, _ := strings.Cut(key, "\x00")
+		return Phone(raw, reg)
+	})
+	out.PhoneE164 = ph.E164
+	if !ph.OK && !ph.Empty {
+		issue("phone_invalid")
+	}
+
+	if strings.TrimSpace(in.Title) != "" {
+		t := n.title.get(in.Title, Title)
+		out.TitleNorm, out.Seniority, out.JobFunction = t.Norm, t.Seniority, t.Function
+		if !t.OK {
+			issue("title_unparsed")
+		}
+	}
+
+	if s := strings.TrimSpace(in.Industry); s != "" && !IndustryIsNull(s) {
+		ind := n.industry.get(in.Industry, Industry)
+		out.IndustryNorm, out.NAICSSector = ind.Name, ind.NAICS
+		if !ind.OK {
+			issue("industry_unmatched")
+		}
+	}
+
+	rv := n.revenue.get(in.Revenue, func(s string) RevenueResult { return Revenue(s, n.o.Rates) })
+	out.RevenueUSD, out.HasRevenue, out.RevenueBand = rv.USD, rv.OK, rv.Band
+	if !rv.OK && !rv.Empty {
+		issue("revenue_unparsed")
+	}
+	emp := n.employees.get(in.Employees, Employees)
+	out.EmployeeCount, out.HasEmployees, out.EmployeeBand = emp.Count, emp.OK, emp.Band
+	if !emp.OK && !emp.Empty {
+		issue("employees_unparsed")
+	}
+
+	out.CompanyKey = n.company.get(in.Company, CompanyKey)
+	out.Domain = Domain(in.Website, out.EmailDomain, out.EmailType)
+
+	var ok, empty bool
+	if out.CreatedAt, ok, empty = Timestamp(in.CreatedAt, n.o.Now); !ok && !empty {
+		issue("created_at_unparsed")
+	}
+	if out.UpdatedAt, ok, empty = Timestamp(in.UpdatedAt, n.o.Now); !ok && !empty {
+		issue("updated_at_unparsed")
+	}
+	out.Issues = issues
+}
