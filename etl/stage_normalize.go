@@ -39,7 +39,9 @@ var timestampUTC = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"
 // NormalizedSchema is the schema of the `normalized` dataset for the given
 // passthrough columns.
 func NormalizedSchema(pass []string) *arrow.Schema {
-	str := func(n string) arrow.Field { return arrow.Field{Name: n, Type: arrow.BinaryTypes.String, Nullable: true} }
+	str := func(n string) arrow.Field {
+		return arrow.Field{Name: n, Type: arrow.BinaryTypes.String, Nullable: true}
+	}
 	var fields []arrow.Field
 	for _, c := range CanonicalColumns {
 		if c == "created_at" || c == "updated_at" {
