@@ -133,7 +133,9 @@ func (n *Normalizer) Apply(in *Input, out *Output) {
 		return countryResult{code, ok, empty}
 	})
 	out.StateCode = st.code
-	if !st.ok && !st.empty {
+	// Subdivision tables cover the US, Canada and Australia; elsewhere an
+	// unresolved state is not a data problem.
+	if !st.ok && !st.empty && (out.CountryCode == "" || StateSupported(out.CountryCode)) {
 		issue("state_unknown")
 	}
 	if out.CountryCode == "" && out.StateCode != "" {
@@ -154,20 +156,16 @@ func (n *Normalizer) Apply(in *Input, out *Output) {
 		issue("phone_invalid")
 	}
 
-	if strings.TrimSpace(in.Title) != "" {
-		t := n.title.get(in.Title, Title)
-		out.TitleNorm, out.Seniority, out.JobFunction = t.Norm, t.Seniority, t.Function
-		if !t.OK {
-			issue("title_unparsed")
-		}
+	t := n.title.get(in.Title, Title)
+	out.TitleNorm, out.Seniority, out.JobFunction = t.Norm, t.Seniority, t.Function
+	if !t.OK && !t.Empty {
+		issue("title_unparsed")
 	}
 
-	if s := strings.TrimSpace(in.Industry); s != "" && !IndustryIsNull(s) {
-		ind := n.industry.get(in.Industry, Industry)
-		out.IndustryNorm, out.NAICSSector = ind.Name, ind.NAICS
-		if !ind.OK {
-			issue("industry_unmatched")
-		}
+	ind := n.industry.get(in.Industry, Industry)
+	out.IndustryNorm, out.NAICSSector = ind.Name, ind.NAICS
+	if !ind.OK && !ind.Empty {
+		issue("industry_unmatched")
 	}
 
 	rv := n.revenue.get(in.Revenue, func(s string) RevenueResult { return Revenue(s, n.o.Rates) })
