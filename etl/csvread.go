@@ -40,9 +40,9 @@ type CSVRow struct {
 	// Raw is the rejected row's original text, valid UTF-8 (invalid bytes
 	// replaced by U+FFFD), cut at 64 KiB with a marker; "" for a good row.
 	Raw string
-	// Issues are non-fatal notes on a kept row: "encoding_repaired" (invalid
-	// UTF-8 read as windows-1252), "nul_removed", "stray_quote" (an undoubled
-	// quote inside a quoted field, kept as a literal quote).
+	// Issues are non-fatal notes on a kept row, valid until the next Read:
+	// "encoding_repaired" (invalid UTF-8 read as windows-1252), "nul_removed",
+	// "stray_quote" (an undoubled quote inside a quoted field, kept literally).
 	Issues []string
 }
 

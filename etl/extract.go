@@ -203,7 +203,9 @@ func (sr *sourceRun) extractParquetObject(ctx context.Context, idx int, o Object
 func (sr *sourceRun) accept(b *rowBuilder, fields []string, key string, line int64, issues []string) {
 	sr.stats.RowsRead++
 	id := b.recordID(fields)
-	if b.l.idCol >= 0 {
+	// In contact sources record_id identifies the row; in activities it
+	// refers to a contact and repeats, so it is neither generated nor unique.
+	if b.l.idCol >= 0 && sr.dataset == "raw" {
 		if id == "" {
 			id = key + ":" + strconv.FormatInt(line, 10)
 		}

@@ -163,7 +163,11 @@ func (b *rowBuilder) append(fields []string, recordID, source, object string, li
 	for i, sb := range b.strs {
 		switch {
 		case i == b.l.idCol:
-			sb.Append(recordID)
+			if recordID == "" {
+				sb.AppendNull()
+			} else {
+				sb.Append(recordID)
+			}
 			continue
 		case i == b.l.srcCol:
 			sb.Append(source)

@@ -45,6 +45,9 @@ func newFixturesCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
 				}
 				o.Now = t
 			}
+			if o.DupRate == 0 {
+				o.DupRate = -1 // fixtures.Options reads 0 as "default"; on the command line 0 means none
+			}
 			start := time.Now()
 			sum, err := fixtures.Generate(cmd.Context(), o)
 			if err != nil {
