@@ -26,6 +26,9 @@ func (Extract) Name() string { return "extract" }
 // Needs implements Stage.
 func (Extract) Needs() []string { return nil }
 
+// MemoryBudget keeps extract well under 1 GiB: it streams every object.
+func (Extract) MemoryBudget() int64 { return 800 << 20 }
+
 // sourceRun extracts the objects of one source, in key order, so that the
 // first of two rows with the same record id is the one kept on every run.
 type sourceRun struct {
@@ -217,6 +220,16 @@ func (sr *sourceRun) accept(b *rowBuilder, fields []string, key string, line int
 		}
 		sr.seen[h] = struct{}{}
 	}
+	repaired := false
+	for j, f := range fields {
+		var r bool
+		if fields[j], r = cleanField(f); r {
+			repaired = true
+		}
+	}
+	if repaired && !containsString(issues, "encoding_repaired") {
+		issues = append(issues, "encoding_repaired")
+	}
 	for _, m := range b.l.missing {
 		issues = append(issues, "column_missing:"+m)
 		sr.missing[m] = true
@@ -347,4 +360,13 @@ func (k *objectSink) finish(readErr error) error {
 	}
 	k.sr.files = append(k.sr.files, k.files...)
 	return nil
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }

@@ -112,7 +112,10 @@ func (sr *sourceRun) extractJSONL(ctx context.Context, o ObjectInfo, text io.Rea
 			sr.accept(b, fields, o.Key, r.line, r.issues)
 		}
 		pending = pending[:0]
-		return sink.send(b.flush())
+		if b.n >= BatchRows {
+			return sink.send(b.flush())
+		}
+		return nil
 	}
 	for !eof {
 		line, tooLong, err := readLine(br, maxJSONLine)
@@ -144,14 +147,17 @@ func (sr *sourceRun) extractJSONL(ctx context.Context, o ObjectInfo, text io.Rea
 			continue
 		}
 		pending = append(pending, jsonRow{vals: vals, line: lineNo, issues: issues})
-		if len(pending) >= BatchRows {
+		// Parsed maps are bulky: hand them to the builder in small groups.
+		if len(pending) >= 4096 {
 			if err := flushPending(); err != nil {
 				return err
 			}
 		}
 	}
 	if len(pending) > 0 {
-		return flushPending()
+		if err := flushPending(); err != nil {
+			return err
+		}
 	}
 	if b != nil {
 		return sink.send(b.flush())

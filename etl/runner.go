@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"regexp"
+	"runtime/debug"
 	"time"
 )
 
@@ -128,6 +130,7 @@ func RunStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error
 		return nil, fmt.Errorf("clear %s: %w", prefix, err)
 	}
 	start := time.Now()
+	defer applyMemoryBudget(s)()
 	rc.Log.Info("stage started", "stage", s.Name(), "run_id", rc.RunID)
 	res, err := s.Run(ctx, rc)
 	if err != nil {
@@ -207,4 +210,22 @@ func readJSON(ctx context.Context, s Store, key string, v any) error {
 		return err
 	}
 	return json.Unmarshal(data, v)
+}
+
+// memoryBudgeter is implemented by stages that know how much memory they
+// need: the runner makes it the Go runtime's soft limit while they run, so
+// the collector works harder instead of letting the heap double.
+type memoryBudgeter interface {
+	MemoryBudget() int64
+}
+
+// applyMemoryBudget sets a stage's soft memory limit unless GOMEMLIMIT is
+// set, and returns what restores the previous limit.
+func applyMemoryBudget(s Stage) func() {
+	mb, ok := s.(memoryBudgeter)
+	if !ok || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	prev := debug.SetMemoryLimit(mb.MemoryBudget())
+	return func() { debug.SetMemoryLimit(prev) }
 }

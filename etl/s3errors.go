@@ -171,7 +171,8 @@ func describeTransport(err error) string {
 		return "the endpoint did not answer in time"
 	}
 	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		strings.Contains(text, "connection reset") || strings.Contains(text, "broken pipe") || strings.Contains(text, "EOF") {
+		strings.Contains(text, "connection reset") || strings.Contains(text, "broken pipe") || strings.Contains(text, "EOF") ||
+		strings.Contains(text, "use of closed network connection") {
 		return "the connection to the endpoint broke"
 	}
 	if errors.As(err, &op) {

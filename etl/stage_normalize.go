@@ -25,6 +25,10 @@ func (Normalize) Name() string { return "normalize" }
 // Needs implements Stage.
 func (Normalize) Needs() []string { return []string{"extract"} }
 
+// MemoryBudget keeps normalize well under 1 GiB: it streams batches and
+// its caches are bounded.
+func (Normalize) MemoryBudget() int64 { return 800 << 20 }
+
 // normalizedStrings are the string columns normalize adds, in order.
 var normalizedStrings = []string{
 	"first_name_key", "last_name_key",
@@ -112,8 +116,9 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	in := make(chan seqRecord, 2)
-	out := make(chan seqRecord, 2)
+	// Small queues: every batch in flight is tens of MB.
+	in := make(chan seqRecord, 1)
+	out := make(chan seqRecord, 1)
 	var readErr error
 	go func() { // reader
 		defer close(in)

@@ -71,11 +71,19 @@ type Copier interface {
 	Copy(ctx context.Context, srcKey, dstKey string) error
 }
 
-// DeletePrefix removes every object under prefix.
+// DeletePrefix removes every object under prefix, in batches where the
+// store can (S3 DeleteObjects).
 func DeletePrefix(ctx context.Context, s Store, prefix string) error {
 	objs, err := s.List(ctx, prefix)
 	if err != nil {
 		return err
+	}
+	if bd, ok := s.(BatchDeleter); ok && len(objs) > 1 {
+		keys := make([]string, len(objs))
+		for i, o := range objs {
+			keys[i] = o.Key
+		}
+		return bd.DeleteKeys(ctx, keys)
 	}
 	for _, o := range objs {
 		if err := s.Delete(ctx, o.Key); err != nil {

@@ -51,6 +51,15 @@ func Phone(raw, defaultRegion string) PhoneResult {
 	if region == "" {
 		region = "US"
 	}
+	if r, ok := phoneNANPFast(s, region); ok {
+		return r
+	}
+	return phoneLib(s, region)
+}
+
+// phoneLib is the libphonenumber path for every number the NANP fast path
+// does not take.
+func phoneLib(s, region string) PhoneResult {
 	num, ok := phoneParse(s, region)
 	if !ok && strings.HasPrefix(strings.TrimLeft(s, " ("), "00") {
 		num, ok = phoneParse("+"+strings.TrimLeft(s, " (")[2:], region)

@@ -38,7 +38,7 @@ type Output struct {
 type Options struct {
 	Rates Rates     // currency conversion (DefaultRates() unless overridden)
 	Now   time.Time // timestamps after Now + 1 year are refused as typos
-	// CacheEntries bounds each per-column cache (default 1<<20): real data
+	// CacheEntries bounds each per-column cache (default 1<<18): real data
 	// repeats titles, industries and revenue texts heavily, but a cache
 	// must not grow with a column of unique values.
 	CacheEntries int
@@ -54,8 +54,6 @@ type Normalizer struct {
 	employees cache[EmployeesResult]
 	country   cache[countryResult]
 	state     cache[countryResult]
-	email     cache[EmailResult]
-	phone     cache[PhoneResult]
 	company   cache[string]
 }
 
@@ -89,12 +87,12 @@ func New(o Options) *Normalizer {
 		o.Rates = DefaultRates()
 	}
 	if o.CacheEntries <= 0 {
-		o.CacheEntries = 1 << 20
+		o.CacheEntries = 1 << 18
 	}
 	n := &Normalizer{o: o}
 	max := o.CacheEntries
 	n.title.max, n.industry.max, n.revenue.max, n.employees.max = max, max, max, max
-	n.country.max, n.state.max, n.email.max, n.phone.max, n.company.max = max, max, max, max, max
+	n.country.max, n.state.max, n.company.max = max, max, max
 	return n
 }
 
@@ -110,7 +108,9 @@ func (n *Normalizer) Apply(in *Input, out *Output) {
 		issue("name_unparsed")
 	}
 
-	em := n.email.get(in.Email, Email)
+	// Emails and phones are near-unique per record: caching them would only
+	// hold memory, so they are computed every time.
+	em := Email(in.Email)
 	switch {
 	case em.OK:
 		out.EmailNorm, out.EmailDomain, out.EmailType, out.EmailKey = em.Norm, em.Domain, em.Type, em.MatchKey
@@ -147,10 +147,7 @@ func (n *Normalizer) Apply(in *Input, out *Output) {
 	if region == "" {
 		region = "US"
 	}
-	ph := n.phone.get(in.Phone+"\x00"+region, func(key string) PhoneResult {
-		raw, reg, _ := strings.Cut(key, "\x00")
-		return Phone(raw, reg)
-	})
+	ph := Phone(in.Phone, region)
 	out.PhoneE164 = ph.E164
 	if !ph.OK && !ph.Empty {
 		issue("phone_invalid")

@@ -1,0 +1,188 @@
+package dedupe
+
+import (
+	"encoding/binary"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// colData is one column prepared for comparison: every per-record cost
+// (lower-casing, transforms, interning, date and number parsing) is paid
+// here once so that comparing a pair allocates nothing.
+type colData struct {
+	key     string
+	val     []string
+	id      []uint32 // interned value; 0 is null, equal ids mean equal values
+	count   []uint32 // records per id, for term frequencies
+	nonNull int
+
+	dateOnce sync.Once
+	day      []int32 // days since 1970-01-01, noDate when unparsable
+	month    []int32 // year*12 + month - 1
+
+	numOnce sync.Once
+	num     []float64 // NaN when unparsable
+
+	sigOnce sync.Once
+	short   []bool      // ASCII and at most 64 bytes: the fast Jaro-Winkler path
+	hist    [][4]uint64 // 32 letter counts (byte & 31, saturating at 127), to bound Jaro-Winkler
+}
+
+const noDate = math.MinInt32
+
+// prepared caches colData per (column, transform) for one table.
+type prepared struct {
+	t    *Table
+	mu   sync.Mutex
+	cols map[string]*colData
+}
+
+func newPrepared(t *Table) *prepared {
+	return &prepared{t: t, cols: map[string]*colData{}}
+}
+
+// column returns the column transformed by tr ("" lower-cases and trims).
+func (p *prepared) column(name, tr string) (*colData, error) {
+	key := name + "\x00" + tr
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if c, ok := p.cols[key]; ok {
+		return c, nil
+	}
+	raw, ok := p.t.Cols[name]
+	if !ok {
+		return nil, errUnknownColumn(name)
+	}
+	fn := lowerTrim
+	if tr != "" {
+		t, err := parseTransform(tr)
+		if err != nil {
+			return nil, err
+		}
+		fn = func(s string) string { return t.fn(lowerTrim(s)) }
+	}
+	c := &colData{val: make([]string, len(raw)), id: make([]uint32, len(raw))}
+	intern := make(map[string]uint32)
+	c.count = []uint32{0}
+	for i, v := range raw {
+		v = fn(v)
+		if v == "" {
+			continue
+		}
+		id, seen := intern[v]
+		if !seen {
+			id = uint32(len(c.count))
+			intern[v] = id
+			c.count = append(c.count, 0)
+		}
+		c.val[i] = v
+		c.id[i] = id
+		c.count[id]++
+		c.nonNull++
+	}
+	p.cols[key] = c
+	return c, nil
+}
+
+type errUnknownColumn string
+
+func (e errUnknownColumn) Error() string { return "unknown column " + strconv.Quote(string(e)) }
+
+func (c *colData) dates() ([]int32, []int32) {
+	c.dateOnce.Do(func() {
+		c.day = make([]int32, len(c.val))
+		c.month = make([]int32, len(c.val))
+		for i, v := range c.val {
+			c.day[i], c.month[i] = parseDate(v)
+		}
+	})
+	return c.day, c.month
+}
+
+// signatures prepares the per-record data that lets most Jaro-Winkler
+// calls be skipped: two names that share few letters cannot reach a
+// threshold, whatever their order.
+func (c *colData) signatures() {
+	c.sigOnce.Do(func() {
+		c.short = make([]bool, len(c.val))
+		c.hist = make([][4]uint64, len(c.val))
+		for i, v := range c.val {
+			c.short[i] = len(v) <= 64 && isASCII(v)
+			var h [32]byte
+			for k := 0; k < len(v); k++ {
+				if b := v[k] & 31; h[b] < 127 {
+					h[b]++
+				}
+			}
+			for w := range c.hist[i] {
+				c.hist[i][w] = binary.LittleEndian.Uint64(h[w*8:])
+			}
+		}
+	})
+}
+
+func (c *colData) nums() []float64 {
+	c.numOnce.Do(func() {
+		c.num = make([]float64, len(c.val))
+		for i, v := range c.val {
+			f, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64)
+			if err != nil || math.IsInf(f, 0) {
+				f = math.NaN()
+			}
+			c.num[i] = f
+		}
+	})
+	return c.num
+}
+
+// parseDate reads YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD and DD/MM/YYYY (or
+// DD-MM-YYYY), ignoring any time part, into days since the epoch and a month
+// index. Day-first is the reading for slashed dates because the benchmark and
+// most non-US sources write them so; ISO is preferred everywhere else.
+func parseDate(s string) (day, month int32) {
+	if i := strings.IndexAny(s, "T "); i > 0 {
+		s = s[:i]
+	}
+	var y, m, d int
+	switch {
+	case len(s) == 8 && allDigits(s):
+		y, m, d = atoi(s[:4]), atoi(s[4:6]), atoi(s[6:])
+	case len(s) == 10 && allDigits(s[:4]) && (s[4] == '-' || s[4] == '/') && s[7] == s[4]:
+		y, m, d = atoi(s[:4]), atoi(s[5:7]), atoi(s[8:])
+	case len(s) == 10 && allDigits(s[6:]) && (s[2] == '/' || s[2] == '-') && s[5] == s[2]:
+		d, m, y = atoi(s[:2]), atoi(s[3:5]), atoi(s[6:])
+	default:
+		return noDate, noDate
+	}
+	if y < 1 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return noDate, noDate
+	}
+	return int32(daysFromCivil(y, m, d)), int32(y*12 + m - 1)
+}
+
+func atoi(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return -1
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+// daysFromCivil is Howard Hinnant's algorithm; it avoids time.Date's cost
+// for a million records.
+func daysFromCivil(y, m, d int) int {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}

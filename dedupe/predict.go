@@ -1,0 +1,217 @@
+package dedupe
+
+import (
+	"fmt"
+	"math"
+)
+
+// Scorer is a model compiled against one table: per-record values, keys
+// and term frequencies are prepared once, so scoring a pair allocates
+// nothing. A Scorer is safe for concurrent use.
+type Scorer struct {
+	model  *Model
+	t      *Table
+	p      *prepared
+	comps  []*cComparison
+	weight [][]float64 // [comparison][level] log2(m/u)
+	// tfLevel is the term-frequency adjusted level of each comparison, -1
+	// if none; tfAdj[c][id] is the extra weight for exact agreement on the
+	// value with that id.
+	tfLevel []int
+	tfAdj   [][]float64
+	priorW  float64
+}
+
+// NewScorer compiles the model for the table.
+func NewScorer(m *Model, t *Table) (*Scorer, error) {
+	if m == nil {
+		return nil, fmt.Errorf("new scorer: model is nil")
+	}
+	if err := t.check(); err != nil {
+		return nil, fmt.Errorf("new scorer: %w", err)
+	}
+	if errs := m.Settings.Validate(t.Columns()...); len(errs) > 0 {
+		return nil, fmt.Errorf("new scorer: %w", joinErrors(errs))
+	}
+	if err := m.check(); err != nil {
+		return nil, fmt.Errorf("new scorer: %w", err)
+	}
+	p := newPrepared(t)
+	comps, err := compileComparisons(p, m.Settings.Comparisons)
+	if err != nil {
+		return nil, fmt.Errorf("new scorer: %w", err)
+	}
+	s := &Scorer{model: m, t: t, p: p, comps: comps, priorW: m.PriorWeight()}
+	minU := m.Settings.withDefaults().TFMinimumU
+	for c, cm := range m.Comparisons {
+		w := make([]float64, len(cm.Levels))
+		tfl := -1
+		for l, lv := range cm.Levels {
+			w[l] = lv.Weight()
+			if lv.TF && !lv.Null && tfl < 0 {
+				tfl = l
+			}
+		}
+		s.weight = append(s.weight, w)
+		s.tfLevel = append(s.tfLevel, tfl)
+		var adj []float64
+		if tfl >= 0 {
+			adj = tfAdjustments(comps[c].levels[tfl].col, cm.Levels[tfl].U, minU)
+		}
+		s.tfAdj = append(s.tfAdj, adj)
+	}
+	return s, nil
+}
+
+func compileComparisons(p *prepared, cs []Comparison) ([]*cComparison, error) {
+	out := make([]*cComparison, 0, len(cs))
+	for _, c := range cs {
+		cc, err := compileComparison(p, c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cc)
+	}
+	return out, nil
+}
+
+// score fills levels (one per comparison) and returns the match weight,
+// prior included.
+func (s *Scorer) score(i, j int32, levels []uint8) float64 {
+	w := s.priorW
+	for c, cc := range s.comps {
+		l := cc.level(i, j)
+		levels[c] = l
+		w += s.weight[c][l]
+		if int(l) == s.tfLevel[c] {
+			w += s.tfAdj[c][cc.levels[l].col.id[i]]
+		}
+	}
+	return w
+}
+
+// Pairs holds scored candidate pairs in compact columns: record indexes
+// into the table, the blocking rule that found the pair, one level per
+// comparison (row-major, NumComparisons per pair), the match weight (log2
+// odds, prior included) and the match probability.
+type Pairs struct {
+	Comparisons []string
+	Rules       []string
+	L, R        []int32
+	Rule        []uint8
+	Levels      []uint8
+	Weight      []float32
+	Prob        []float32
+}
+
+// Len is the number of pairs.
+func (p *Pairs) Len() int { return len(p.L) }
+
+// PairLevels returns pair k's levels, one per comparison.
+func (p *Pairs) PairLevels(k int) []uint8 {
+	n := len(p.Comparisons)
+	return p.Levels[k*n : (k+1)*n]
+}
+
+// ComparisonLevels copies comparison c's level for every pair: the
+// `<comparison>_level` column of the pairs dataset.
+func (p *Pairs) ComparisonLevels(c int) []uint8 {
+	n := len(p.Comparisons)
+	if c < 0 || c >= n {
+		return nil
+	}
+	out := make([]uint8, p.Len())
+	for k := range out {
+		out[k] = p.Levels[k*n+c]
+	}
+	return out
+}
+
+// IsMatch reports whether pair k reaches the match threshold.
+func (p *Pairs) IsMatch(k int, threshold float64) bool {
+	return p.Prob[k] >= float32(threshold)
+}
+
+// gather concatenates one column of the per-task results in task order
+// and releases the parts.
+func gather[T any](parts []Pairs, col func(*Pairs) *[]T) []T {
+	n := 0
+	for k := range parts {
+		n += len(*col(&parts[k]))
+	}
+	out := make([]T, 0, n)
+	for k := range parts {
+		c := col(&parts[k])
+		out = append(out, *c...)
+		*c = nil
+	}
+	return out
+}
+
+// Predict blocks the table with the model's blocking rules and scores every
+// distinct candidate pair across GOMAXPROCS workers. Pairs below the
+// settings' min_pair_probability are dropped. The output order is
+// deterministic.
+func (s *Scorer) Predict() (*Pairs, *BlockingReport, error) {
+	set := s.model.Settings.withDefaults()
+	b, err := newBlocking(s.p, set.BlockingRules, set.MaxBlockSize)
+	if err != nil {
+		return nil, nil, fmt.Errorf("predict: %w", err)
+	}
+	nc := len(s.comps)
+	minW := math.Inf(-1)
+	if set.MinPairProbability > 0 {
+		minW = math.Log2(set.MinPairProbability / (1 - set.MinPairProbability))
+	}
+	results := make([]Pairs, len(b.tasks))
+	perRule := make([][]int64, len(b.tasks))
+	b.runTasks(func(_, t int) {
+		out := &results[t]
+		counts := make([]int64, len(b.rules))
+		var lv [maxComparisons]uint8
+		for _, blk := range b.tasks[t] {
+			rule := blk.rule
+			b.pairs(blk, true, func(i, j int32) {
+				counts[rule]++
+				w := s.score(i, j, lv[:nc])
+				if w < minW {
+					return
+				}
+				out.L = append(out.L, i)
+				out.R = append(out.R, j)
+				out.Rule = append(out.Rule, rule)
+				out.Levels = append(out.Levels, lv[:nc]...)
+				out.Weight = append(out.Weight, float32(w))
+				out.Prob = append(out.Prob, float32(probability(w)))
+			})
+		}
+		perRule[t] = counts
+	})
+	pairs := &Pairs{}
+	for _, cc := range s.comps {
+		pairs.Comparisons = append(pairs.Comparisons, cc.name)
+	}
+	for _, r := range b.rules {
+		pairs.Rules = append(pairs.Rules, r.name)
+	}
+	for t := range perRule {
+		for r, c := range perRule[t] {
+			b.report.Rules[r].Pairs += c
+			b.report.TotalPairs += c
+		}
+	}
+	// Gather one column at a time, dropping each task's copy as it goes,
+	// so the peak is the output plus one column rather than twice the
+	// output.
+	pairs.L = gather(results, func(p *Pairs) *[]int32 { return &p.L })
+	pairs.R = gather(results, func(p *Pairs) *[]int32 { return &p.R })
+	pairs.Rule = gather(results, func(p *Pairs) *[]uint8 { return &p.Rule })
+	pairs.Levels = gather(results, func(p *Pairs) *[]uint8 { return &p.Levels })
+	pairs.Weight = gather(results, func(p *Pairs) *[]float32 { return &p.Weight })
+	pairs.Prob = gather(results, func(p *Pairs) *[]float32 { return &p.Prob })
+	return pairs, &b.report, nil
+}
+
+// maxComparisons bounds a model's comparisons so a pair's levels fit in a
+// stack array while scoring.
+const maxComparisons = 64

@@ -1,0 +1,188 @@
+package dedupe
+
+import (
+	"os"
+	"strconv"
+	"testing"
+	"time"
+)
+
+func trainedScorer(tb testing.TB, n int) (*Scorer, *Table, []string) {
+	tb.Helper()
+	t, truth := genContacts(n, 1)
+	s := DefaultSettings()
+	s.USampleSize = 200_000
+	s.MinPairProbability = 1e-300 // keep every candidate pair, hard ones included
+	m, _, err := Train(t, s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sc, err := NewScorer(m, t)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sc, t, truth
+}
+
+func TestPredict_DefaultSettingsFindSyntheticDuplicates(t *testing.T) {
+	sc, tab, truth := trainedScorer(t, 3000)
+	pairs, rep, err := sc.Predict()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.TotalPairs != int64(pairs.Len()) {
+		t.Errorf("report counts %d pairs, predict returned %d", rep.TotalPairs, pairs.Len())
+	}
+	c, err := Cluster(pairs, tab.Len(), sc.model.Settings.Threshold, sc.model.Settings.MaxClusterSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Evaluate(c.Cluster, truth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.F1 < 0.9 {
+		t.Errorf("synthetic contacts F1 = %.3f (P %.3f R %.3f), want >= 0.9", m.F1, m.Precision, m.Recall)
+	}
+}
+
+func TestPredict_DropsPairsBelowTheFloor(t *testing.T) {
+	sc, _, _ := trainedScorer(t, 1500)
+	all, _, err := sc.Predict()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.model.Settings.MinPairProbability = 0.5
+	kept, rep, err := sc.Predict()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, p := range all.Prob {
+		if p >= 0.5 {
+			want++
+		}
+	}
+	if kept.Len() != want || rep.TotalPairs != int64(all.Len()) {
+		t.Errorf("kept %d of %d scored (report says %d), want %d", kept.Len(), all.Len(), rep.TotalPairs, want)
+	}
+	for _, p := range kept.Prob {
+		if p < 0.5 {
+			t.Fatalf("kept a pair at %v", p)
+		}
+	}
+}
+
+func TestPredict_PairsAreDistinctAndOrdered(t *testing.T) {
+	sc, _, _ := trainedScorer(t, 1500)
+	pairs, _, err := sc.Predict()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[[2]int32]bool{}
+	for k := range pairs.L {
+		if pairs.L[k] >= pairs.R[k] {
+			t.Fatalf("pair %d: left %d not below right %d", k, pairs.L[k], pairs.R[k])
+		}
+		key := [2]int32{pairs.L[k], pairs.R[k]}
+		if seen[key] {
+			t.Fatalf("pair %v scored twice", key)
+		}
+		seen[key] = true
+	}
+	again, _, _ := sc.Predict()
+	for k := range pairs.L {
+		if pairs.L[k] != again.L[k] || pairs.R[k] != again.R[k] || pairs.Weight[k] != again.Weight[k] {
+			t.Fatalf("predict is not deterministic at pair %d", k)
+		}
+	}
+}
+
+// BenchmarkScorePairs measures single-core scoring of blocked candidate
+// pairs on realistic contacts: go test -run '^$' -bench ScorePairs ./dedupe/
+func BenchmarkScorePairs(b *testing.B) {
+	sc, _, _ := trainedScorer(b, 20000)
+	pairs, _, err := sc.Predict()
+	if err != nil {
+		b.Fatal(err)
+	}
+	lv := make([]uint8, len(sc.comps))
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	var scored int
+	var sink float64
+	for n := 0; n < b.N; n++ {
+		for k := range pairs.L {
+			sink += sc.score(pairs.L[k], pairs.R[k], lv)
+		}
+		scored += pairs.Len()
+	}
+	b.ReportMetric(float64(scored)/time.Since(start).Seconds(), "pairs/s")
+	if sink == 0 {
+		b.Log("no weight") // keeps the loop from being optimised away
+	}
+}
+
+// BenchmarkPredict measures blocking plus parallel scoring end to end.
+func BenchmarkPredict(b *testing.B) {
+	sc, _, _ := trainedScorer(b, 20000)
+	b.ResetTimer()
+	var total int
+	start := time.Now()
+	for n := 0; n < b.N; n++ {
+		p, _, err := sc.Predict()
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += p.Len()
+	}
+	b.ReportMetric(float64(total)/time.Since(start).Seconds(), "pairs/s")
+}
+
+// BenchmarkEndToEnd runs train, predict, cluster, ids and survivorship on
+// synthetic contacts; DEDUPE_BENCH_RECORDS sets the size (default 100000):
+// DEDUPE_BENCH_RECORDS=1000000 go test -run '^$' -bench EndToEnd -benchtime 1x ./dedupe/
+func BenchmarkEndToEnd(b *testing.B) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("DEDUPE_BENCH_RECORDS")); err == nil && v > 1 {
+		n = v
+	}
+	tab, truth := genContacts(n, 11)
+	b.ResetTimer()
+	for it := 0; it < b.N; it++ {
+		start := time.Now()
+		m, _, err := Train(tab, DefaultSettings())
+		if err != nil {
+			b.Fatal(err)
+		}
+		trained := time.Now()
+		sc, err := NewScorer(m, tab)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, rep, err := sc.Predict()
+		if err != nil {
+			b.Fatal(err)
+		}
+		predicted := time.Now()
+		c, err := Cluster(p, tab.Len(), m.Settings.Threshold, m.Settings.MaxClusterSize)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids := AssignEntityIDs(tab.IDs, c, nil)
+		if _, err := Survive(tab, c, ids, SurviveOptions{Rules: m.Settings.Survivorship}); err != nil {
+			b.Fatal(err)
+		}
+		done := time.Now()
+		met, err := Evaluate(c.Cluster, truth)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(trained.Sub(start).Seconds(), "train-s")
+		b.ReportMetric(predicted.Sub(trained).Seconds(), "predict-s")
+		b.ReportMetric(done.Sub(predicted).Seconds(), "cluster+survive-s")
+		b.ReportMetric(float64(rep.TotalPairs), "candidates")
+		b.ReportMetric(met.F1, "F1")
+	}
+}

@@ -1,0 +1,225 @@
+package dedupe
+
+import (
+	"math/bits"
+	"unicode/utf8"
+
+	"github.com/antzucaro/matchr"
+)
+
+// jaroWinkler returns exactly what matchr.JaroWinkler(a, b, false) returns.
+// For ASCII strings up to 64 bytes (nearly every name, city and email) it
+// keeps the match flags in two bit masks instead of rune slices, which makes
+// it several times faster and allocation-free; anything else goes to matchr.
+func jaroWinkler(a, b string) float64 {
+	la, lb := len(a), len(b)
+	if la == 0 || lb == 0 {
+		return 0
+	}
+	if la > 64 || lb > 64 || !isASCII(a) || !isASCII(b) {
+		return matchr.JaroWinkler(a, b, false)
+	}
+	return jaroWinklerShort(a, b)
+}
+
+// jaroWinklerBounded is jaroWinkler for records i and j of a prepared
+// column, except that it returns 0 when the result is certain to be below
+// floor. The bound: at most sum(min(letter counts)) characters can match,
+// and the Winkler bonus is at most the common prefix, so Jaro-Winkler is at
+// most that of a string pair with that many matches and no transpositions.
+func jaroWinklerBounded(c *colData, i, j int32, floor float64) float64 {
+	a, b := c.val[i], c.val[j]
+	if !c.short[i] || !c.short[j] {
+		return jaroWinkler(a, b)
+	}
+	la, lb := len(a), len(b)
+	ha, hb := &c.hist[i], &c.hist[j]
+	m := 0
+	for k := range ha {
+		m += sumMinBytes(ha[k], hb[k])
+	}
+	if m == 0 {
+		return 0
+	}
+	jmax := (float64(m)/float64(la) + float64(m)/float64(lb) + 1) / 3
+	p := 0
+	for p < 4 && p < la && p < lb && a[p] == b[p] && !isDigit(a[p]) {
+		p++
+	}
+	if jmax+float64(p)*0.1*(1-jmax) < floor {
+		return 0
+	}
+	return jaroWinklerShort(a, b)
+}
+
+// sumMinBytes adds the byte-wise minimum of two words of 7-bit counts
+// without a loop: bit 7 of each byte of (a|H)-b tells whether a >= b there.
+func sumMinBytes(a, b uint64) int {
+	const h = 0x8080808080808080
+	ge := ((a | h) - b) & h
+	mask := (ge >> 7) * 0xff
+	m := (b & mask) | (a &^ mask)
+	return int((m * 0x0101010101010101) >> 56)
+}
+
+// jaroWinklerShort is the bit-parallel Jaro-Winkler for ASCII strings of 1
+// to 64 bytes: a table of each byte's positions in b turns the search for a
+// matching character in the window into a mask and a lowest-bit pick, and
+// the transposition count walks the two match masks.
+func jaroWinklerShort(a, b string) float64 {
+	la, lb := len(a), len(b)
+	maxLen := max(la, lb)
+	// matchr's window comes from the longer string; kept for parity.
+	sr := max(maxLen/2-1, 0)
+	var pos [128]uint64
+	for j := 0; j < lb; j++ {
+		pos[b[j]&127] |= 1 << uint(j)
+	}
+	var fa, fb uint64
+	common := 0
+	for i := 0; i < la; i++ {
+		lo := max(i-sr, 0)
+		hi := min(i+sr, lb-1)
+		if lo > hi {
+			continue
+		}
+		// Shifting a uint64 by 64 yields 0 in Go, so hi == 63 is safe.
+		win := (uint64(1)<<uint(hi+1) - 1) &^ (uint64(1)<<uint(lo) - 1)
+		if cand := pos[a[i]&127] & win &^ fb; cand != 0 {
+			fb |= cand & -cand
+			fa |= 1 << uint(i)
+			common++
+		}
+	}
+	if common == 0 {
+		return 0
+	}
+	trans := 0
+	for ma, mb := fa, fb; ma != 0; ma, mb = ma&(ma-1), mb&(mb-1) {
+		if a[bits.TrailingZeros64(ma)] != b[bits.TrailingZeros64(mb)] {
+			trans++
+		}
+	}
+	trans /= 2
+	c := float64(common)
+	d := (c/float64(la) + c/float64(lb) + (c-float64(trans))/c) / 3
+	if d > 0.7 {
+		lim := min(4, maxLen)
+		p := 0
+		for p < lim && p < la && p < lb && a[p] == b[p] && !isDigit(a[p]) {
+			p++
+		}
+		if p > 0 {
+			d += float64(p) * 0.1 * (1 - d)
+		}
+	}
+	return d
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// levenshtein is the edit distance, computed with one stack row for short
+// ASCII strings; it stops early once every cell exceeds limit, returning
+// limit+1, because levels only ask "within n edits?".
+func levenshtein(a, b string, limit int) int {
+	return editDistance(a, b, limit, false)
+}
+
+// osaDistance is the optimal string alignment distance (restricted
+// Damerau-Levenshtein): an adjacent transposition counts as one edit, the
+// commonest typo, without the unrestricted variant's extra cost.
+func osaDistance(a, b string, limit int) int {
+	return editDistance(a, b, limit, true)
+}
+
+func editDistance(a, b string, limit int, transpose bool) int {
+	if limit == 1 && isASCII(a) && isASCII(b) {
+		return withinOne(a, b, transpose)
+	}
+	// Decode into stack arrays so non-ASCII names cost no allocation; only
+	// values longer than 64 runes take the heap.
+	var bufA, bufB [64]rune
+	ra, rb := toRunes(a, bufA[:0]), toRunes(b, bufB[:0])
+	la, lb := len(ra), len(rb)
+	if diff := la - lb; diff > limit || -diff > limit {
+		return limit + 1
+	}
+	var rowBuf [3 * 65]int
+	var rows []int
+	if lb < 65 {
+		rows = rowBuf[:3*(lb+1)]
+	} else {
+		rows = make([]int, 3*(lb+1))
+	}
+	prev2, prev, cur := rows[:lb+1], rows[lb+1:2*(lb+1)], rows[2*(lb+1):]
+	for j := 0; j <= lb; j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= la; i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= lb; j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			v := min(prev[j-1]+cost, prev[j]+1, cur[j-1]+1)
+			if transpose && i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		// Row minima never decrease, so no later row can get back under.
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return min(prev[lb], limit+1)
+}
+
+func toRunes(s string, buf []rune) []rune {
+	for _, r := range s {
+		buf = append(buf, r)
+	}
+	return buf
+}
+
+// withinOne is the edit distance capped at 2 (meaning "more than one") in
+// linear time: the levels used in practice ask for one typo.
+func withinOne(a, b string, transpose bool) int {
+	if a == b {
+		return 0
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 {
+		return 2
+	}
+	k := 0
+	for k < len(a) && a[k] == b[k] {
+		k++
+	}
+	if len(a) == len(b) {
+		if a[k+1:] == b[k+1:] {
+			return 1 // one substitution
+		}
+		if transpose && k+1 < len(a) && a[k] == b[k+1] && a[k+1] == b[k] && a[k+2:] == b[k+2:] {
+			return 1
+		}
+		return 2
+	}
+	if a[k:] == b[k+1:] {
+		return 1 // one insertion
+	}
+	return 2
+}

@@ -1,0 +1,251 @@
+package dedupe
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync"
+)
+
+// TrainReport says what training saw and did, for the run's report.
+type TrainReport struct {
+	// USamplePairs is how many record pairs estimated u (all pairs when the
+	// table is small enough).
+	USamplePairs int64 `json:"u_sample_pairs"`
+	// Rules describes one EM run per training blocking rule.
+	Rules []TrainRuleReport `json:"rules"`
+	// Untrained lists comparisons no training rule could estimate m for:
+	// they keep their starting m values and deserve a new training rule.
+	Untrained []string `json:"untrained,omitempty"`
+	// CandidatePairs estimates the distinct candidate pairs of the
+	// prediction rules, and CandidateMatchShare the share of them EM
+	// believes are matches; together they give the prior.
+	CandidatePairs      float64 `json:"candidate_pairs"`
+	CandidateMatchShare float64 `json:"candidate_match_share"`
+	Prior               float64 `json:"prior"`
+}
+
+// TrainRuleReport is one EM run.
+type TrainRuleReport struct {
+	Rule       string   `json:"rule"`
+	Pairs      int64    `json:"pairs"`
+	Iterations int      `json:"iterations"`
+	Converged  bool     `json:"converged"`
+	MatchShare float64  `json:"match_share"`
+	Trained    []string `json:"trained"`
+}
+
+// Train estimates a model without labels: u from random record pairs, m by
+// EM over the pairs of each training blocking rule (each rule trains the
+// comparisons that do not use its columns, and the estimates are averaged),
+// then the prior by EM over the prediction rules' candidate pairs. Levels
+// with fixed m and u in the settings keep them.
+func Train(t *Table, s Settings) (*Model, *TrainReport, error) {
+	s = s.withDefaults()
+	if err := t.check(); err != nil {
+		return nil, nil, fmt.Errorf("train: %w", err)
+	}
+	if errs := s.Validate(t.Columns()...); len(errs) > 0 {
+		return nil, nil, fmt.Errorf("train: invalid settings: %w", joinErrors(errs))
+	}
+	if t.Len() < 2 {
+		return nil, nil, fmt.Errorf("train: need at least 2 records, got %d", t.Len())
+	}
+	p := newPrepared(t)
+	comps, err := compileComparisons(p, s.Comparisons)
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: %w", err)
+	}
+	tr := &TrainReport{}
+	st := newEMState(s)
+	tr.USamplePairs = st.estimateU(comps, t.Len(), s.USampleSize, s.Seed)
+
+	rules := s.TrainingBlockingRules
+	if len(rules) == 0 {
+		rules = s.BlockingRules
+	}
+	sum := make([][]float64, len(comps))
+	runs := make([]int, len(comps))
+	for c := range comps {
+		sum[c] = make([]float64, len(st.m[c]))
+	}
+	for _, rule := range rules {
+		b, err := newBlocking(p, []BlockingRule{rule}, s.MaxBlockSize)
+		if err != nil {
+			return nil, nil, fmt.Errorf("train: %w", err)
+		}
+		pats, n := aggregatePatterns(b, comps, false)
+		rr := TrainRuleReport{Rule: ruleName(rule), Pairs: n}
+		active := st.activeFor(rule)
+		if n > 0 && slices.Contains(active, true) {
+			m := st.cloneM()
+			var lambda float64
+			m, lambda, rr.Iterations, rr.Converged = st.em(pats, m, active, 0.3, true, s.EMMaxIterations, s.EMTolerance)
+			rr.MatchShare = lambda
+			for c, a := range active {
+				if !a {
+					continue
+				}
+				rr.Trained = append(rr.Trained, comps[c].name)
+				runs[c]++
+				for l := range m[c] {
+					sum[c][l] += m[c][l]
+				}
+			}
+		}
+		tr.Rules = append(tr.Rules, rr)
+	}
+	for c := range comps {
+		if runs[c] == 0 {
+			if !st.allFixed(c) {
+				tr.Untrained = append(tr.Untrained, comps[c].name)
+			}
+			continue
+		}
+		for l := range sum[c] {
+			if !st.null[c][l] && !st.fixed[c][l] {
+				st.m[c][l] = sum[c][l] / float64(runs[c])
+			}
+		}
+		st.trained[c] = true
+	}
+
+	prior := s.Prior
+	if prior == 0 {
+		prior, err = st.estimatePrior(p, comps, s, t.Len(), tr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("train: %w", err)
+		}
+	}
+	tr.Prior = prior
+	return st.model(s, prior), tr, nil
+}
+
+// estimatePrior runs EM for the match share alone over the prediction
+// rules' candidate pairs (a sample of blocks when there are many), then
+// scales it to all record pairs.
+func (st *emState) estimatePrior(p *prepared, comps []*cComparison, s Settings, n int, tr *TrainReport) (float64, error) {
+	b, err := newBlocking(p, s.BlockingRules, s.MaxBlockSize)
+	if err != nil {
+		return 0, err
+	}
+	var raw int64
+	for _, blk := range b.blocks {
+		k := int64(blk.end - blk.start)
+		raw += k * (k - 1) / 2
+	}
+	// About two million pairs pin a share down well; scoring them all on a
+	// big table would double the run time.
+	const budget = 2_000_000
+	sampledRaw := raw
+	if raw > budget {
+		stride := int(raw/budget) + 1
+		var keep [][]block
+		sampledRaw = 0
+		for t := 0; t < len(b.tasks); t += stride {
+			keep = append(keep, b.tasks[t])
+			for _, blk := range b.tasks[t] {
+				k := int64(blk.end - blk.start)
+				sampledRaw += k * (k - 1) / 2
+			}
+		}
+		b.tasks = keep
+	}
+	pats, visited := aggregatePatterns(b, comps, true)
+	floor := 1 / float64(int64(n)*int64(n-1)/2)
+	if visited == 0 || sampledRaw == 0 {
+		return floor, nil
+	}
+	all := make([]bool, len(comps))
+	for c := range all {
+		all[c] = true
+	}
+	_, share, _, _ := st.em(pats, st.m, all, 0.1, false, 200, 1e-7)
+	cand := float64(visited) / float64(sampledRaw) * float64(raw)
+	tr.CandidatePairs = cand
+	tr.CandidateMatchShare = share
+	prior := share * cand / (float64(n) * float64(n-1) / 2)
+	if prior < floor {
+		prior = floor
+	}
+	if prior > 0.5 {
+		prior = 0.5
+	}
+	return prior, nil
+}
+
+// aggregatePatterns counts the distinct level patterns over a blocking's
+// pairs: EM then costs the number of patterns, not of pairs.
+func aggregatePatterns(b *blocking, comps []*cComparison, dedupe bool) ([]pattern, int64) {
+	var mu sync.Mutex
+	total := map[string]float64{}
+	var visited int64
+	nc := len(comps)
+	b.runTasks(func(_, t int) {
+		local := map[string]float64{}
+		var n int64
+		var lv [maxComparisons]uint8
+		for _, blk := range b.tasks[t] {
+			b.pairs(blk, dedupe, func(i, j int32) {
+				for c, cc := range comps {
+					lv[c] = cc.level(i, j)
+				}
+				local[string(lv[:nc])]++
+				n++
+			})
+		}
+		mu.Lock()
+		for k, v := range local {
+			total[k] += v
+		}
+		visited += n
+		mu.Unlock()
+	})
+	pats := make([]pattern, 0, len(total))
+	for k, v := range total {
+		pats = append(pats, pattern{levels: []uint8(k), n: v})
+	}
+	// Map order is random; EM sums in float64, so fix the order for
+	// reproducible models.
+	slices.SortFunc(pats, func(a, b pattern) int { return slices.Compare(a.levels, b.levels) })
+	return pats, visited
+}
+
+type pattern struct {
+	levels []uint8
+	n      float64
+}
+
+// randomPairs draws record pairs for u in a fixed number of seeded chunks,
+// so the result does not depend on how many cores ran it.
+func randomPairs(n, count int, seed uint64, fn func(chunk int, i, j int32)) {
+	const chunks = 8
+	var wg sync.WaitGroup
+	for ch := 0; ch < chunks; ch++ {
+		wg.Add(1)
+		go func(ch int) {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(seed, uint64(ch)+0x5eed))
+			k := count / chunks
+			if ch < count%chunks {
+				k++
+			}
+			for ; k > 0; k-- {
+				i := rng.IntN(n)
+				j := rng.IntN(n - 1)
+				if j >= i {
+					j++
+				}
+				fn(ch, int32(i), int32(j))
+			}
+		}(ch)
+	}
+	wg.Wait()
+}
+
+// logit2 is log2 of odds, bounded for p at 0 or 1.
+func logit2(p float64) float64 {
+	p = math.Min(math.Max(p, 1e-12), 1-1e-12)
+	return math.Log2(p / (1 - p))
+}

@@ -1,0 +1,158 @@
+package dedupe
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestTrain_RefusesToUseTheTruthColumn(t *testing.T) {
+	tab, truth := genContacts(300, 2)
+	tab.Cols["entity"] = truth
+	s := DefaultSettings()
+	s.TruthColumn = "entity"
+	s.BlockingRules = append(s.BlockingRules, BlockingRule{Name: "cheat", Keys: []string{"entity"}})
+	_, _, err := Train(tab, s)
+	if err == nil || !strings.Contains(err.Error(), `uses truth_column "entity"`) {
+		t.Fatalf("err = %v, want a refusal naming the truth column", err)
+	}
+	s = DefaultSettings()
+	s.TruthColumn = "entity"
+	s.Comparisons = append(s.Comparisons, Comparison{Name: "cheat", Column: "entity", Levels: []Level{{Type: "exact"}, {Type: "else"}}})
+	if _, _, err := Train(tab, s); err == nil {
+		t.Fatal("training compared on the truth column")
+	}
+}
+
+func TestTrain_LearnsThatAgreementIsEvidence(t *testing.T) {
+	tab, _ := genContacts(2000, 4)
+	s := DefaultSettings()
+	s.USampleSize = 100_000
+	m, rep, err := Train(tab, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Untrained) > 0 {
+		t.Errorf("untrained comparisons: %v", rep.Untrained)
+	}
+	for _, c := range m.Comparisons {
+		exact, els := c.Levels[1], c.Levels[len(c.Levels)-1]
+		if !(exact.Weight() > 2 && els.Weight() < 0) {
+			t.Errorf("%s: exact weight %.2f, else weight %.2f; want exact > 2 > 0 > else", c.Name, exact.Weight(), els.Weight())
+		}
+	}
+	if !(m.Prior > 0 && m.Prior < 0.01) {
+		t.Errorf("prior = %v; with ~1/3 duplicates among 2000 records it should be well under 0.01", m.Prior)
+	}
+}
+
+func TestTrain_IsReproducible(t *testing.T) {
+	tab, _ := genContacts(1500, 5)
+	s := DefaultSettings()
+	s.USampleSize = 50_000
+	var out [2]bytes.Buffer
+	for k := range out {
+		m, _, err := Train(tab, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := SaveModel(&out[k], m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(out[0].Bytes(), out[1].Bytes()) {
+		t.Error("two trainings with one seed differ")
+	}
+}
+
+func TestTrain_KeepsFixedLevelsAndPrior(t *testing.T) {
+	tab, _ := genContacts(800, 6)
+	s := DefaultSettings()
+	m1, u1 := 0.95, 0.0001
+	s.Comparisons[3].Levels[1].M, s.Comparisons[3].Levels[1].U = &m1, &u1
+	s.Prior = 0.001
+	model, _, err := Train(tab, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lv := model.Comparisons[3].Levels[1]
+	if lv.M != m1 || lv.U != u1 || lv.Trained {
+		t.Errorf("fixed level became m=%v u=%v trained=%v", lv.M, lv.U, lv.Trained)
+	}
+	if model.Prior != 0.001 {
+		t.Errorf("prior = %v, want the fixed 0.001", model.Prior)
+	}
+}
+
+func TestTrain_RejectsBadInput(t *testing.T) {
+	good, _ := genContacts(10, 1)
+	cases := map[string]*Table{
+		"nil table":       nil,
+		"one record":      {IDs: []string{"a"}, Cols: map[string][]string{"first_name": {"x"}, "last_name": {"y"}, "email_key": {""}, "phone_e164": {""}, "company_key": {""}, "city": {""}, "postal_code": {""}, "title_norm": {""}}},
+		"ragged column":   {IDs: good.IDs, Cols: map[string][]string{"first_name": {"x"}}},
+		"missing columns": {IDs: good.IDs, Cols: map[string][]string{}},
+		"duplicate ids":   {IDs: []string{"a", "a"}, Cols: map[string][]string{}},
+	}
+	for name, tab := range cases {
+		if _, _, err := Train(tab, DefaultSettings()); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+func TestSaveLoadModel_RoundTripScoresTheSame(t *testing.T) {
+	sc, tab, _ := trainedScorer(t, 1000)
+	var buf bytes.Buffer
+	if err := SaveModel(&buf, sc.model); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := LoadModel(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc2, err := NewScorer(loaded, tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1, _, _ := sc.Predict()
+	p2, _, _ := sc2.Predict()
+	if p1.Len() != p2.Len() {
+		t.Fatalf("%d pairs after reload, want %d", p2.Len(), p1.Len())
+	}
+	for k := range p1.Weight {
+		if p1.Weight[k] != p2.Weight[k] {
+			t.Fatalf("pair %d weight %v after reload, want %v", k, p2.Weight[k], p1.Weight[k])
+		}
+	}
+}
+
+func TestLoadModel_RejectsBrokenFiles(t *testing.T) {
+	sc, _, _ := trainedScorer(t, 300)
+	var buf bytes.Buffer
+	if err := SaveModel(&buf, sc.model); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.String()
+	cases := map[string]string{
+		"not json":      "{",
+		"wrong version": strings.Replace(good, `"version": 1`, `"version": 99`, 1),
+		"unknown field": strings.Replace(good, `"version": 1`, `"version": 1, "extra": 2`, 1),
+		"bad prior":     strings.Replace(good, `"prior": `, `"prior": 7`, 1),
+		"truncated":     good[:len(good)/2],
+	}
+	for name, doc := range cases {
+		if _, err := LoadModel(strings.NewReader(doc)); err == nil {
+			t.Errorf("%s: loaded", name)
+		}
+	}
+}
+
+func BenchmarkTrain(b *testing.B) {
+	tab, _ := genContacts(20000, 8)
+	s := DefaultSettings()
+	for n := 0; n < b.N; n++ {
+		if _, _, err := Train(tab, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
