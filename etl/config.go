@@ -37,7 +37,10 @@ type Config struct {
 	Extract ExtractOptions `yaml:"extract"`
 	// Dedupe, Score and other stage sections are decoded by their stages.
 	Dedupe yaml.Node `yaml:"dedupe"`
-	Score  yaml.Node `yaml:"score"`
+	// DedupeModel is a model saved by an earlier run (runs/<id>/dedupe/model.json)
+	// to reuse instead of training; empty trains on every run.
+	DedupeModel string    `yaml:"dedupe_model"`
+	Score       yaml.Node `yaml:"score"`
 
 	// path is the file the config came from; local locations are
 	// relative to its folder.
@@ -213,6 +216,9 @@ func (c *Config) Validate() []error {
 	}
 	if c.Extract.Workers < 0 {
 		add("extract.workers: must not be negative, got %d", c.Extract.Workers)
+	}
+	if _, err := DedupeSettings(c); err != nil {
+		errs = append(errs, err)
 	}
 	if c.usesS3() {
 		errs = append(errs, c.S3.Validate("s3")...)

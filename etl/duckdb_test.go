@@ -63,7 +63,7 @@ func TestReadback_DuckDB(t *testing.T) {
 	rejects := fmt.Sprintf("read_parquet('%s/rejects/**/*.parquet', hive_partitioning=true)", out)
 	res := duckQuery(t,
 		"DESCRIBE SELECT * FROM "+contacts,
-		"SELECT count(*) AS n, count(DISTINCT source || '/' || record_id) AS ids, min(run_date)::VARCHAR AS run_date, min(segment) AS segment FROM "+contacts,
+		"SELECT count(*) AS n, count(DISTINCT entity_id) AS ids, min(run_date)::VARCHAR AS run_date, min(segment) AS segment FROM "+contacts,
 		"SELECT count(*) AS n, count(reason) AS reasons FROM "+rejects,
 	)
 	types := map[string]string{}
@@ -71,8 +71,8 @@ func TestReadback_DuckDB(t *testing.T) {
 		types[fmt.Sprint(r["column_name"])] = fmt.Sprint(r["column_type"])
 	}
 	for col, want := range map[string]string{
-		"record_id": "VARCHAR", "source": "VARCHAR", "email": "VARCHAR", "first_name": "VARCHAR",
-		ColSourceLine: "BIGINT", "dq_issues": "VARCHAR[]", "run_date": "DATE", "segment": "VARCHAR",
+		"entity_id": "VARCHAR", "email": "VARCHAR", "first_name": "VARCHAR", "source_record_ids": "VARCHAR[]",
+		"record_count": "BIGINT", "first_seen_at": "TIMESTAMP WITH TIME ZONE", "run_date": "DATE", "segment": "VARCHAR",
 		"created_at": "TIMESTAMP WITH TIME ZONE", "revenue_usd": "DOUBLE", "employee_count": "BIGINT",
 		"email_norm": "VARCHAR", "seniority": "VARCHAR", "country_code": "VARCHAR",
 	} {
@@ -81,6 +81,9 @@ func TestReadback_DuckDB(t *testing.T) {
 		}
 	}
 	for i, col := range CanonicalColumns {
+		if col == "record_id" || col == "source" {
+			continue // per record, not per entity
+		}
 		if _, ok := types[col]; !ok {
 			t.Errorf("canonical column %d %s missing", i, col)
 		}
@@ -88,7 +91,7 @@ func TestReadback_DuckDB(t *testing.T) {
 	got := res[1].Rows[0]
 	want := m.Datasets["contacts"].Rows
 	if fmt.Sprint(got["n"]) != fmt.Sprint(want) || fmt.Sprint(got["ids"]) != fmt.Sprint(want) {
-		t.Errorf("DuckDB counts %v rows / %v distinct ids, manifest says %d", got["n"], got["ids"], want)
+		t.Errorf("DuckDB counts %v rows / %v distinct entity ids, manifest says %d", got["n"], got["ids"], want)
 	}
 	if got["run_date"] != "2026-11-23" || got["segment"] != DefaultSegment {
 		t.Errorf("partitions = %v", got)

@@ -115,13 +115,35 @@ func TestPipeline_ExtractPublishReconciles(t *testing.T) {
 			t.Errorf("source %s: read/staged/rejected = %d/%d/%d, want %v (reconciled %v)", s.Name, s.RowsRead, s.RowsStaged, s.RowsRejected, w, s.Reconciled)
 		}
 	}
-	contacts := readRows(t, rc.Output, m.Datasets["contacts"].Files)
-	if len(contacts) != 7 {
-		t.Fatalf("contacts: %d rows, want 7", len(contacts))
+	norm, err := rc.Committed(ctx, "normalize")
+	if err != nil {
+		t.Fatal(err)
+	}
+	records := readRows(t, rc.Work, norm.Datasets["normalized"])
+	if len(records) != 7 {
+		t.Fatalf("normalized: %d rows, want 7", len(records))
 	}
 	byID := map[string]map[string]string{}
-	for _, r := range contacts {
+	for _, r := range records {
 		byID[r["record_id"]] = r
+	}
+	// Ada Lovelace is in the CRM and filled a form with the same address:
+	// one entity, six in all.
+	contacts := readRows(t, rc.Output, m.Datasets["contacts"].Files)
+	if len(contacts) != 6 {
+		t.Fatalf("contacts: %d entities, want 6", len(contacts))
+	}
+	merged := 0
+	for _, c := range contacts {
+		if c["source_record_ids"] == "crm/c1|forms/fills.jsonl:1" {
+			merged++
+			if c["first_name"] != "Ada" || c["record_count"] != "2" || c["entity_id"] == "" {
+				t.Errorf("golden Ada = %v", c)
+			}
+		}
+	}
+	if merged != 1 {
+		t.Errorf("Ada's two records are not one entity: %v", contacts)
 	}
 	if r := byID["c2"]; r["Notes"] != "multi\nline note" || r["first_name"] != "Alan" || r["company"] != "Bletchley Park" || r["source"] != "crm" {
 		t.Errorf("c2 = %v", r)

@@ -153,6 +153,14 @@ func (Publish) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	if err := writeBytes(ctx, rc.Output, RunPrefix(rc.RunID)+"_SUCCESS", nil); err != nil {
 		return nil, fmt.Errorf("write _SUCCESS: %w", err)
 	}
+	// The next night matches against the entities this run published.
+	if st := committed["dedupe"]; st != nil {
+		for _, f := range st.Datasets["entity_state"] {
+			if err := copyObject(ctx, rc.Work, f.Key, rc.State, entityStateKey); err != nil {
+				return nil, fmt.Errorf("save entity state: %w", err)
+			}
+		}
+	}
 	removed, err := removeSuperseded(ctx, rc, &prev, m, date)
 	if err != nil {
 		// The new run is complete and marked; stale files are only clutter

@@ -42,7 +42,7 @@ func TestReadback_XitongsysParquetGo(t *testing.T) {
 			}
 			want := map[string]parquet.Type{"source": parquet.Type_BYTE_ARRAY, "reason": parquet.Type_BYTE_ARRAY}
 			if name == "contacts" {
-				want = map[string]parquet.Type{"record_id": parquet.Type_BYTE_ARRAY, "email": parquet.Type_BYTE_ARRAY, ColSourceLine: parquet.Type_INT64}
+				want = map[string]parquet.Type{"entity_id": parquet.Type_BYTE_ARRAY, "email": parquet.Type_BYTE_ARRAY, "record_count": parquet.Type_INT64, "revenue_usd": parquet.Type_DOUBLE}
 			}
 			for col, typ := range want {
 				el := types[col]
@@ -56,7 +56,7 @@ func TestReadback_XitongsysParquetGo(t *testing.T) {
 			}
 			col := "source"
 			if name == "contacts" {
-				col = "record_id"
+				col = "entity_id"
 			}
 			path := pr.SchemaHandler.GetRootExName() + "\x01" + col
 			vals, _, _, err := pr.ReadColumnByPath(path, pr.GetNumRows())

@@ -1,6 +1,8 @@
 package etl
 
 import (
+	"sort"
+
 	"github.com/apache/arrow/go/v17/arrow"
 )
 
@@ -103,3 +105,5 @@ func UnionSchema(schemas ...*arrow.Schema) *arrow.Schema {
 	}
 	return arrow.NewSchema(fields, nil)
 }
+
+func sortStrings(s []string) { sort.Strings(s) }

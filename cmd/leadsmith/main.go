@@ -103,6 +103,8 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	for _, st := range stageCommands() {
 		root.AddCommand(newStageCmd(g, stderr, st))
 	}
+	root.AddCommand(newEvalCmd(g, stdout, stderr))
+	root.AddCommand(newExplainCmd(g, stdout, stderr))
 	root.AddCommand(newConfigCmd(stdout))
 	root.AddCommand(newFixturesCmd(g, stdout, stderr))
 	root.AddCommand(newVersionCmd(stdout))

@@ -1,0 +1,206 @@
+package etl
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/leadsmith/leadsmith/dedupe"
+)
+
+// EvalReport is what `leadsmith eval` measures for a run's clusters.
+type EvalReport struct {
+	Records   int                    `json:"records"`
+	Entities  int                    `json:"entities"`
+	Truth     string                 `json:"truth_column"`
+	Threshold float64                `json:"threshold"`
+	Metrics   dedupe.Metrics         `json:"metrics"`
+	Sweep     []dedupe.SweepPoint    `json:"sweep"`
+	ChartKey  string                 `json:"chart_key"`
+	Blocking  *dedupe.BlockingReport `json:"-"`
+}
+
+// Evaluate compares the run's committed clusters with a ground-truth
+// column of the normalized records, sweeps the match threshold over the
+// run's scored pairs, and writes a precision-recall chart (SVG) to
+// <work>/runs/<run_id>/eval/precision_recall.svg. Records with no truth
+// value count as entities of their own.
+func Evaluate(ctx context.Context, rc *RunContext, truthColumn string) (*EvalReport, error) {
+	dd, err := rc.Committed(ctx, "dedupe")
+	if err != nil {
+		return nil, err
+	}
+	if dd == nil {
+		return nil, fmt.Errorf("dedupe is not committed for run %s: run `leadsmith dedupe` (or `leadsmith run`) first", rc.RunID)
+	}
+	norm, err := rc.Committed(ctx, "normalize")
+	if err != nil || norm == nil {
+		return nil, fmt.Errorf("normalize is not committed for run %s", rc.RunID)
+	}
+	t, err := loadTable(ctx, rc.Work, norm.Datasets["normalized"], func(name string) bool { return name == truthColumn })
+	if err != nil {
+		return nil, err
+	}
+	truth, ok := t.Cols[truthColumn]
+	if !ok {
+		return nil, fmt.Errorf("--truth-column: %q is not a column of the normalized records", truthColumn)
+	}
+	truth = append([]string(nil), truth...)
+	for i, v := range truth {
+		if v == "" {
+			truth[i] = "\x00unlabelled/" + t.IDs[i]
+		}
+	}
+	index := make(map[string]int32, len(t.IDs))
+	for i, k := range t.IDs {
+		index[k] = int32(i)
+	}
+	cluster := make([]int32, len(t.IDs))
+	entities := map[string]int32{}
+	err = eachRecord(ctx, rc.Work, dd.Datasets["clusters"], func(rec arrow.Record, i int) error {
+		key := strAt(stringCol(rec, "source"), i) + "/" + strAt(stringCol(rec, "record_id"), i)
+		idx, ok := index[key]
+		if !ok {
+			return fmt.Errorf("clusters list record %s that normalize does not have", key)
+		}
+		id := strAt(stringCol(rec, "entity_id"), i)
+		c, ok := entities[id]
+		if !ok {
+			c = int32(len(entities))
+			entities[strings.Clone(id)] = c
+		}
+		cluster[idx] = c
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	m, err := dedupe.Evaluate(cluster, truth)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := DedupeSettings(rc.Config)
+	if err != nil {
+		return nil, err
+	}
+	pairs := &dedupe.Pairs{}
+	err = eachRecord(ctx, rc.Work, dd.Datasets["pairs"], func(rec arrow.Record, i int) error {
+		l, lok := index[strAt(stringCol(rec, "record_id_l"), i)]
+		r, rok := index[strAt(stringCol(rec, "record_id_r"), i)]
+		if !lok || !rok {
+			return fmt.Errorf("pairs list a record that normalize does not have")
+		}
+		prob := rec.Column(rec.Schema().FieldIndices("match_probability")[0]).(*array.Float64).Value(i)
+		pairs.L, pairs.R, pairs.Prob = append(pairs.L, l), append(pairs.R, r), append(pairs.Prob, float32(prob))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sweep, err := dedupe.Sweep(pairs, truth, dedupe.DefaultSweepThresholds, settings.MaxClusterSize)
+	if err != nil {
+		return nil, err
+	}
+	var svg bytes.Buffer
+	if err := dedupe.WriteSweepSVG(&svg, sweep); err != nil {
+		return nil, err
+	}
+	chart := rc.StagePrefix("eval") + "precision_recall.svg"
+	if err := writeBytes(ctx, rc.Work, chart, svg.Bytes()); err != nil {
+		return nil, err
+	}
+	threshold, _ := dd.Notes["threshold"].(float64)
+	return &EvalReport{Records: len(t.IDs), Entities: len(entities), Truth: truthColumn, Threshold: threshold,
+		Metrics: m, Sweep: sweep, ChartKey: chart}, nil
+}
+
+// WriteText prints the report as a person reads it.
+func (r *EvalReport) WriteText(w io.Writer, workURI string) {
+	m := r.Metrics
+	fmt.Fprintf(w, "records %d, entities %d, truth column %s, threshold %g\n", r.Records, r.Entities, r.Truth, r.Threshold)
+	fmt.Fprintf(w, "pairwise  precision %.4f  recall %.4f  F1 %.4f  (true pairs %d, predicted %d, correct %d)\n",
+		m.Precision, m.Recall, m.F1, m.TruePairs, m.PredictedPairs, m.TruePositives)
+	fmt.Fprintf(w, "b-cubed   precision %.4f  recall %.4f  F1 %.4f\n\n", m.BCubedPrecision, m.BCubedRecall, m.BCubedF1)
+	fmt.Fprintf(w, "%-10s %9s %9s %9s %9s %9s\n", "threshold", "clusters", "precision", "recall", "F1", "b3 F1")
+	for _, p := range r.Sweep {
+		fmt.Fprintf(w, "%-10g %9d %9.4f %9.4f %9.4f %9.4f\n", p.Threshold, p.Clusters, p.Precision, p.Recall, p.F1, p.BCubedF1)
+	}
+	fmt.Fprintf(w, "\nprecision-recall chart: %s/%s\n", strings.TrimSuffix(workURI, "/"), r.ChartKey)
+}
+
+// eachRecord calls fn for every row of the files.
+func eachRecord(ctx context.Context, s Store, files []FileInfo, fn func(rec arrow.Record, i int) error) error {
+	for _, f := range files {
+		pf, err := OpenParquet(ctx, s, f.Key)
+		if err != nil {
+			return err
+		}
+		err = pf.Each(ctx, func(rec arrow.Record) error {
+			for i := 0; i < int(rec.NumRows()); i++ {
+				if err := fn(rec, i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		pf.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ExplainPair prints the match-weight waterfall of two records of the run,
+// named "source/record_id" or by a record_id that is unique in the run.
+func ExplainPair(ctx context.Context, rc *RunContext, left, right string, w io.Writer) error {
+	r, err := rc.Work.Open(ctx, rc.StagePrefix("dedupe")+"model.json")
+	if err != nil {
+		return fmt.Errorf("no trained model for run %s (run `leadsmith dedupe` first): %w", rc.RunID, err)
+	}
+	model, err := dedupe.LoadModel(r)
+	r.Close()
+	if err != nil {
+		return err
+	}
+	t, err := loadNormalized(ctx, rc)
+	if err != nil {
+		return err
+	}
+	find := func(id string) (int, error) {
+		found := -1
+		for i, k := range t.IDs {
+			if k == id || strings.HasSuffix(k, "/"+id) && !strings.Contains(id, "/") {
+				if found >= 0 {
+					return 0, fmt.Errorf("--pair: record id %q is in several sources; write it as source/record_id", id)
+				}
+				found = i
+			}
+		}
+		if found < 0 {
+			return 0, fmt.Errorf("--pair: no record %q in run %s", id, rc.RunID)
+		}
+		return found, nil
+	}
+	i, err := find(left)
+	if err != nil {
+		return err
+	}
+	j, err := find(right)
+	if err != nil {
+		return err
+	}
+	scorer, err := dedupe.NewScorer(model, t)
+	if err != nil {
+		return err
+	}
+	ex, err := scorer.Explain(i, j)
+	if err != nil {
+		return err
+	}
+	return ex.WriteText(w)
+}

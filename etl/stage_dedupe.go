@@ -1,0 +1,229 @@
+package etl
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/leadsmith/leadsmith/dedupe"
+	"gopkg.in/yaml.v3"
+)
+
+// Dedupe finds the records of the same person, clusters them and merges
+// each cluster into one golden record with a stable entity_id (datasets
+// `pairs`, `clusters`, `golden`, and `entity_state` for the next night).
+type Dedupe struct{}
+
+// Name implements Stage.
+func (Dedupe) Name() string { return "dedupe" }
+
+// Needs implements Stage.
+func (Dedupe) Needs() []string { return []string{"normalize"} }
+
+// MemoryBudget: the table of a million records and its candidate pairs
+// live in memory while the model trains and predicts.
+func (Dedupe) MemoryBudget() int64 { return 3584 << 20 }
+
+// entityStateKey is where the entity ids of the last published run live in
+// the state location.
+const entityStateKey = "entities/current.parquet"
+
+// notGolden are normalized columns that describe one source row, not a person.
+var notGolden = map[string]bool{
+	"record_id": true, "source": true, ColSourceObject: true, ColSourceLine: true, "dq_issues": true,
+}
+
+// DedupeSettings decodes the config's `dedupe:` section over the defaults.
+func DedupeSettings(c *Config) (dedupe.Settings, error) {
+	if c.Dedupe.Kind == 0 {
+		return dedupe.DefaultSettings(), nil
+	}
+	doc, err := yaml.Marshal(map[string]*yaml.Node{"dedupe": &c.Dedupe})
+	if err != nil {
+		return dedupe.Settings{}, err
+	}
+	s, err := dedupe.ParseSettings(doc)
+	if err != nil {
+		return dedupe.Settings{}, fmt.Errorf("dedupe: %w", err)
+	}
+	return s, nil
+}
+
+// loadNormalized reads the run's normalized records as a dedupe table.
+func loadNormalized(ctx context.Context, rc *RunContext) (*dedupe.Table, error) {
+	norm, err := rc.Committed(ctx, "normalize")
+	if err != nil {
+		return nil, err
+	}
+	if norm == nil {
+		return nil, fmt.Errorf("normalize is not committed for run %s", rc.RunID)
+	}
+	return loadTable(ctx, rc.Work, norm.Datasets["normalized"], func(name string) bool {
+		return !notGolden[name] || name == "source"
+	})
+}
+
+// Run implements Stage.
+func (Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
+	settings, err := DedupeSettings(rc.Config)
+	if err != nil {
+		return nil, err
+	}
+	t, err := loadNormalized(ctx, rc)
+	if err != nil {
+		return nil, err
+	}
+	n := t.Len()
+	rc.Log.Info("dedupe table loaded", "records", n, "columns", len(t.Cols))
+	if rc.Config.Dedupe.Kind == 0 {
+		settings = settings.ForColumns(t.Columns())
+	}
+	if errs := settings.Validate(t.Columns()...); len(errs) > 0 {
+		return nil, fmt.Errorf("dedupe settings: %w", errors.Join(errs...))
+	}
+	model, trainNote, err := dedupeModel(ctx, rc, t, settings)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	scorer, err := dedupe.NewScorer(model, t)
+	if err != nil {
+		return nil, err
+	}
+	pairs, blocking, err := scorer.Predict()
+	if err != nil {
+		return nil, fmt.Errorf("predict: %w", err)
+	}
+	rc.Log.Info("pairs scored", "candidate_pairs", blocking.TotalPairs, "kept_pairs", pairs.Len(), "duration_ms", time.Since(start).Milliseconds())
+	for _, r := range blocking.Rules {
+		rc.Log.Info("blocking rule", "rule", r.Name, "pairs", r.Pairs, "blocks", r.Blocks, "capped_blocks", r.CappedBlocks, "skipped_pairs", r.SkippedPairs)
+	}
+	threshold := model.Settings.Threshold
+	clusters, err := dedupe.Cluster(pairs, n, threshold, model.Settings.MaxClusterSize)
+	if err != nil {
+		return nil, fmt.Errorf("cluster: %w", err)
+	}
+	prev, prevFirstSeen, err := readEntityState(ctx, rc)
+	if err != nil {
+		return nil, err
+	}
+	ids := dedupe.AssignEntityIDs(t.IDs, clusters, prev)
+	if ids == nil {
+		return nil, fmt.Errorf("entity ids: clustering does not fit the table")
+	}
+	priority := sourcePriorities(rc.Config, t.Cols["source"])
+	golden, err := dedupe.Survive(t, clusters, ids, dedupe.SurviveOptions{Rules: model.Settings.Survivorship, Priority: priority})
+	if err != nil {
+		return nil, fmt.Errorf("survivorship: %w", err)
+	}
+	for i, id := range golden.EntityIDs {
+		if fs, ok := prevFirstSeen[id]; ok && (golden.FirstSeenAt[i].IsZero() || fs.Before(golden.FirstSeenAt[i])) {
+			golden.FirstSeenAt[i] = fs
+		} else if golden.FirstSeenAt[i].IsZero() {
+			golden.FirstSeenAt[i] = rc.Now.UTC()
+		}
+	}
+	res := &StageResult{RowsIn: int64(n), RowsOut: int64(len(golden.EntityIDs)), Datasets: map[string][]FileInfo{}}
+	write := func(name string, fn func(key string) (FileInfo, error)) error {
+		fi, err := fn(rc.DatasetPrefix("dedupe", name) + "part-00000.parquet")
+		if err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		res.Datasets[name] = []FileInfo{fi}
+		return nil
+	}
+	if err := write("pairs", func(k string) (FileInfo, error) { return writePairs(ctx, rc, k, t, pairs, threshold) }); err != nil {
+		return nil, err
+	}
+	if err := write("clusters", func(k string) (FileInfo, error) { return writeClusters(ctx, rc, k, t, clusters, ids) }); err != nil {
+		return nil, err
+	}
+	if err := write("golden", func(k string) (FileInfo, error) { return writeGolden(ctx, rc, k, t, golden) }); err != nil {
+		return nil, err
+	}
+	if err := write("entity_state", func(k string) (FileInfo, error) { return writeEntityState(ctx, rc, k, t, ids, golden) }); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := dedupe.SaveModel(&buf, model); err != nil {
+		return nil, err
+	}
+	if err := writeBytes(ctx, rc.Work, rc.StagePrefix("dedupe")+"model.json", buf.Bytes()); err != nil {
+		return nil, err
+	}
+	multi := 0
+	for _, s := range clusters.Size {
+		if s > 1 {
+			multi++
+		}
+	}
+	rc.Log.Info("entities built", "records", n, "entities", len(golden.EntityIDs), "multi_record_entities", multi,
+		"kept_entity_ids", countKept(ids, prev))
+	res.Notes = map[string]any{
+		"training": trainNote, "blocking": blocking, "threshold": threshold,
+		"entities": len(golden.EntityIDs), "multi_record_entities": multi, "pairs_kept": pairs.Len(),
+	}
+	return res, nil
+}
+
+// dedupeModel trains a model on this run's records, or loads the one the
+// config names (dedupe_model), which then also fixes the settings.
+func dedupeModel(ctx context.Context, rc *RunContext, t *dedupe.Table, s dedupe.Settings) (*dedupe.Model, any, error) {
+	if path := rc.Config.DedupeModel; path != "" {
+		store, key, err := openFile(ctx, rc.Config, path)
+		if err != nil {
+			return nil, nil, err
+		}
+		r, err := store.Open(ctx, key)
+		if err != nil {
+			return nil, nil, fmt.Errorf("dedupe_model: %w", err)
+		}
+		defer r.Close()
+		m, err := dedupe.LoadModel(r)
+		if err != nil {
+			return nil, nil, fmt.Errorf("dedupe_model %s: %w", path, err)
+		}
+		rc.Log.Info("dedupe model loaded, training skipped", "model", path)
+		return m, map[string]any{"loaded_from": path}, nil
+	}
+	start := time.Now()
+	m, report, err := dedupe.Train(t, s)
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: %w", err)
+	}
+	rc.Log.Info("dedupe model trained", "prior", report.Prior, "u_sample_pairs", report.USamplePairs,
+		"untrained_comparisons", len(report.Untrained), "duration_ms", time.Since(start).Milliseconds())
+	return m, report, nil
+}
+
+func sourcePriorities(c *Config, sources []string) []int {
+	byName := map[string]int{}
+	for _, s := range c.Sources {
+		byName[s.Name] = s.Priority
+	}
+	out := make([]int, len(sources))
+	for i, s := range sources {
+		if p, ok := byName[s]; ok {
+			out[i] = p
+		} else {
+			out[i] = len(c.Sources) + 1
+		}
+	}
+	return out
+}
+
+func countKept(ids []string, prev map[string]string) int {
+	kept := map[string]bool{}
+	old := map[string]bool{}
+	for _, id := range prev {
+		old[id] = true
+	}
+	for _, id := range ids {
+		if old[id] {
+			kept[id] = true
+		}
+	}
+	return len(kept)
+}
