@@ -47,7 +47,7 @@ func TestCLI_SIGTERMStopsCleanly(t *testing.T) {
 		t.Fatal(err)
 	}
 	interrupted := 0
-	for _, delay := range []time.Duration{100 * time.Millisecond, 300 * time.Millisecond} {
+	for _, delay := range []time.Duration{250 * time.Millisecond, 500 * time.Millisecond} {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "LEADSMITH_TEST_MAIN_ARGS="+strings.Join([]string{"run", "--config", cfg, "--force"}, "\n"))
 		var stderr limitedBuffer
