@@ -43,6 +43,7 @@ type StageResult struct {
 	DurationMS   int64                 `json:"duration_ms"`
 	Datasets     map[string][]FileInfo `json:"datasets"`
 	Sources      []SourceStats         `json:"sources,omitempty"`
+	S3Requests   int64                 `json:"s3_requests,omitempty"`
 	Notes        map[string]any        `json:"notes,omitempty"`
 }
 
@@ -130,6 +131,7 @@ func RunStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error
 		return nil, fmt.Errorf("clear %s: %w", prefix, err)
 	}
 	start := time.Now()
+	requestsBefore := s3RequestsTotal.Load()
 	defer applyMemoryBudget(s)()
 	rc.Log.Info("stage started", "stage", s.Name(), "run_id", rc.RunID)
 	res, err := s.Run(ctx, rc)
@@ -141,12 +143,13 @@ func RunStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error
 	res.ConfigHash = rc.Config.Hash()
 	res.StartedAt = start.UTC()
 	res.DurationMS = time.Since(start).Milliseconds()
+	res.S3Requests = s3RequestsTotal.Load() - requestsBefore
 	if err := writeJSON(ctx, rc.Work, prefix+stageMarker, res); err != nil {
 		return nil, fmt.Errorf("commit stage %s: %w", s.Name(), err)
 	}
 	rc.Log.Info("stage finished", "stage", s.Name(), "run_id", rc.RunID,
 		"rows_in", res.RowsIn, "rows_out", res.RowsOut, "rows_rejected", res.RowsRejected,
-		"duration_ms", res.DurationMS)
+		"duration_ms", res.DurationMS, "s3_requests", res.S3Requests)
 	return res, nil
 }
 

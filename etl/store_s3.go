@@ -152,6 +152,16 @@ type s3Store struct {
 	opts   S3Options
 	tune   s3Tuning
 	up     uploader
+	http   *limitedHTTPClient
+}
+
+// Requests is how many HTTP requests this store has sent, retries included,
+// so a run can report what it cost in S3 requests.
+func (s *s3Store) Requests() int64 {
+	if s.http == nil {
+		return 0
+	}
+	return s.http.requests.Load()
 }
 
 var (

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -80,7 +81,9 @@ func newS3Store(ctx context.Context, uri string, o S3Options, tune s3Tuning) (*s
 	}
 	// Wrapped after loading, so that the chain's own HTTP settings (a custom
 	// CA bundle from AWS_CA_BUNDLE) are applied to the client first.
-	cfg.HTTPClient = newLimitedHTTPClient(cfg.HTTPClient, o.MaxConcurrency, tune.headerTimeout)
+	httpClient := newLimitedHTTPClient(cfg.HTTPClient, o.MaxConcurrency, tune.headerTimeout)
+	cfg.HTTPClient = httpClient
+	s.http = httpClient
 	clientOpts := func(so *s3.Options) {
 		if o.Endpoint != "" {
 			so.BaseEndpoint = aws.String(o.Endpoint)
@@ -189,13 +192,18 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// s3RequestsTotal counts the requests of every S3 store of the process, so
+// the runner can report each stage's cost in requests.
+var s3RequestsTotal atomic.Int64
+
 // limitedHTTPClient bounds the requests in flight for one store. A slot is
 // held until the response headers arrive, not until the body is closed:
 // callers may hold many streaming readers open at once (a k-way merge), and
 // holding slots for them would deadlock.
 type limitedHTTPClient struct {
-	next  aws.HTTPClient
-	slots chan struct{}
+	next     aws.HTTPClient
+	slots    chan struct{}
+	requests atomic.Int64 // HTTP requests sent, retries included
 }
 
 func newLimitedHTTPClient(next aws.HTTPClient, n int, headerTimeout time.Duration) *limitedHTTPClient {
@@ -211,6 +219,8 @@ func newLimitedHTTPClient(next aws.HTTPClient, n int, headerTimeout time.Duratio
 }
 
 func (c *limitedHTTPClient) Do(req *http.Request) (*http.Response, error) {
+	c.requests.Add(1)
+	s3RequestsTotal.Add(1)
 	select {
 	case c.slots <- struct{}{}:
 	case <-req.Context().Done():
