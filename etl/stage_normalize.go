@@ -89,13 +89,10 @@ func passthroughOf(schemas []*arrow.Schema) []string {
 	return pass
 }
 
-type seqRecord struct {
-	seq    int
-	rec    arrow.Record
-	issues map[string]int64
-}
-
-// Run implements Stage.
+// Run implements Stage. A reader goroutine deals the raw batches round-robin
+// to one worker per CPU; each worker normalizes its batches and writes them
+// to its own part file, so Parquet encoding runs in parallel too, and the
+// fixed dealing makes a re-run write the same files.
 func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	ex, err := rc.Committed(ctx, "extract")
 	if err != nil {
@@ -116,12 +113,19 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// Small queues: every batch in flight is tens of MB.
-	in := make(chan seqRecord, 1)
-	out := make(chan seqRecord, 1)
+	workers := runtime.GOMAXPROCS(0)
+	// Small queues: every batch in flight is several MB.
+	queues := make([]chan arrow.Record, workers)
+	for i := range queues {
+		queues[i] = make(chan arrow.Record, 1)
+	}
 	var readErr error
 	go func() { // reader
-		defer close(in)
+		defer func() {
+			for _, q := range queues {
+				close(q)
+			}
+		}()
 		seq := 0
 		for _, f := range files {
 			pf, err := OpenParquet(ctx, rc.Work, f.Key)
@@ -133,7 +137,7 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 			err = pf.Each(ctx, func(rec arrow.Record) error {
 				rec.Retain()
 				select {
-				case in <- seqRecord{seq: seq, rec: rec}:
+				case queues[seq%workers] <- rec:
 					seq++
 					return nil
 				case <-ctx.Done():
@@ -149,81 +153,77 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 			}
 		}
 	}()
+	type result struct {
+		file   FileInfo
+		issues map[string]int64
+		err    error
+	}
+	results := make([]result, workers)
 	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			res := &results[w]
+			res.issues = map[string]int64{}
 			nz := newRowNormalizer(schema, rc)
 			defer nz.release()
-			for job := range in {
-				res, issues := nz.normalize(job.rec)
-				job.rec.Release()
-				select {
-				case out <- seqRecord{seq: job.seq, rec: res, issues: issues}:
-				case <-ctx.Done():
-					res.Release()
-				}
-			}
-		}()
-	}
-	go func() { wg.Wait(); close(out) }()
-
-	w, err := NewParquetWriter(ctx, rc.Work, rc.DatasetPrefix("normalize", "normalized")+"part-00000.parquet", schema, rc.Config.Parquet)
-	if err != nil {
-		cancel()
-		for r := range out {
-			r.rec.Release()
-		}
-		return nil, err
-	}
-	// Batches come back out of order from the workers; write them in input
-	// order so that a re-run writes the same file.
-	pending := map[int]seqRecord{}
-	next := 0
-	issues := map[string]int64{}
-	var writeErr error
-	for r := range out {
-		pending[r.seq] = r
-		for {
-			p, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			if writeErr == nil {
-				writeErr = w.Write(p.rec)
-				prog.Add(p.rec.NumRows())
-				for k, v := range p.issues {
-					issues[k] += v
-				}
-			}
-			p.rec.Release()
-			if writeErr != nil {
+			key := fmt.Sprintf("%spart-%05d.parquet", rc.DatasetPrefix("normalize", "normalized"), w)
+			pw, err := NewParquetWriter(ctx, rc.Work, key, schema, rc.Config.Parquet)
+			if err != nil {
+				res.err = err
 				cancel()
 			}
+			for rec := range queues[w] {
+				if res.err != nil {
+					rec.Release()
+					continue
+				}
+				out, issues := nz.normalize(rec)
+				rows := rec.NumRows()
+				rec.Release()
+				res.err = pw.Write(out)
+				out.Release()
+				prog.Add(rows)
+				for k, v := range issues {
+					res.issues[k] += v
+				}
+				if res.err != nil {
+					cancel()
+				}
+			}
+			if pw == nil {
+				return
+			}
+			if res.err != nil || ctx.Err() != nil {
+				pw.Abort()
+				return
+			}
+			res.file, res.err = pw.Close()
+		}()
+	}
+	wg.Wait()
+	if readErr != nil {
+		return nil, readErr
+	}
+	issues := map[string]int64{}
+	var out []FileInfo
+	var rows int64
+	for _, r := range results {
+		if r.err != nil {
+			return nil, r.err
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		out = append(out, r.file)
+		rows += r.file.Rows
+		for k, v := range r.issues {
+			issues[k] += v
 		}
 	}
-	for _, p := range pending {
-		p.rec.Release()
-	}
-	if readErr == nil && writeErr == nil && ctx.Err() != nil {
-		writeErr = ctx.Err()
-	}
-	if readErr != nil || writeErr != nil {
-		w.Abort()
-		if readErr != nil {
-			return nil, readErr
-		}
-		return nil, writeErr
-	}
-	fi, err := w.Close()
-	if err != nil {
-		return nil, err
-	}
-	if fi.Rows != total {
-		return nil, fmt.Errorf("normalize wrote %d rows of %d", fi.Rows, total)
+	if rows != total {
+		return nil, fmt.Errorf("normalize wrote %d rows of %d", rows, total)
 	}
 	codes := make([]string, 0, len(issues))
 	for k := range issues {
@@ -234,8 +234,8 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 		rc.Log.Info("dq issue", "stage", "normalize", "code", k, "rows", issues[k])
 	}
 	return &StageResult{
-		RowsIn: total, RowsOut: fi.Rows,
-		Datasets: map[string][]FileInfo{"normalized": {fi}},
+		RowsIn: total, RowsOut: rows,
+		Datasets: map[string][]FileInfo{"normalized": out},
 		Notes:    map[string]any{"dq_issues": issues},
 	}, nil
 }

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/net/publicsuffix"
 )
@@ -211,6 +212,33 @@ func emailValidHost(h string) bool {
 // "intranet.corp") and hosts that are themselves a public suffix
 // ("co.uk").
 func emailRegistrableDomain(host string) (string, bool) {
+	// Hosts repeat (a company's domain, the free-mail providers) while
+	// addresses do not: the public-suffix walk is cached per host.
+	if v, ok := registrableCache.Load(host); ok {
+		r := v.(registrable)
+		return r.domain, r.ok
+	}
+	d, ok := emailRegistrableDomainUncached(host)
+	if registrableCount.Add(1) <= registrableCacheMax {
+		registrableCache.Store(strings.Clone(host), registrable{d, ok})
+	}
+	return d, ok
+}
+
+type registrable struct {
+	domain string
+	ok     bool
+}
+
+// registrableCacheMax bounds the cache against inputs of unique hosts.
+const registrableCacheMax = 1 << 18
+
+var (
+	registrableCache sync.Map
+	registrableCount atomic.Int64
+)
+
+func emailRegistrableDomainUncached(host string) (string, bool) {
 	suffix, icann := publicsuffix.PublicSuffix(host)
 	if !icann && !strings.Contains(suffix, ".") {
 		return "", false

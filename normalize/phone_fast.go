@@ -1,49 +1,115 @@
 package normalize
 
-// phoneNANPFast formats the commonest case, a North American number in
-// ordinary punctuation, without libphonenumber, whose regular expressions
-// cost about 10 µs a number: most phone values are unique, so no cache
-// helps. It takes only numbers whose answer it knows to be libphonenumber's
-// own (10 national digits, area code and exchange starting 2-9, optional
-// +1 or 1, digits-only extension) and reports ok=false for anything else,
-// which then goes the full way.
-func phoneNANPFast(s, region string) (PhoneResult, bool) {
-	nanpRegion := region == "US" || region == "CA"
-	var digits [11]byte
-	nd := 0
-	plus := false
-	ext := ""
+import (
+	"regexp"
+	"regexp/syntax"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// The fast path formats the common cases without running libphonenumber,
+// whose regular expressions (extension, viability, alpha detection) cost
+// about 10 µs a number: most phone values are unique, so no cache helps.
+// It mirrors phoneLib (phonenumbers.Parse, IsPossibleNumberWithReason,
+// Format E164, and the "00" retry) step by step on a digit string, using
+// libphonenumber's own metadata and, where a region's pattern is not a
+// plain literal, the very same regular expression; whenever an input
+// leaves the charted ground (letters, unusual punctuation, a region with a
+// national-prefix transform rule such as JP, BR or AR, a non-geographic
+// calling code, fewer than 7 national digits, ...) it reports ok=false and
+// the number goes the full way. It answers definite rejections too (a
+// length the plan does not allow), as phoneLib would. The
+// TestPhoneFast_Agrees* tests pin that every answer it gives is
+// phoneLib's own.
+
+// phoneScanMax bounds the digits the fast path reads: a 3-digit IDD, a
+// 3-digit country code and a 17-digit national number.
+const phoneScanMax = 24
+
+// phoneScan is an input reduced to what libphonenumber keeps of it.
+type phoneScan struct {
+	digits [phoneScanMax]byte
+	nd     int
+	plus   bool   // a leading '+'
+	slash  bool   // a '/' somewhere
+	ext    string // extension digits
+}
+
+// scan accepts only digits, the ASCII punctuation libphonenumber ignores
+// (space - . ( ) /), one '+' before the first digit and a trailing
+// extension as phoneFastExt reads it.
+func (sc *phoneScan) scan(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= '0' && c <= '9':
-			if nd == len(digits) {
-				return PhoneResult{}, false
+			if sc.nd == phoneScanMax {
+				return false
 			}
-			digits[nd] = c
-			nd++
+			sc.digits[sc.nd] = c
+			sc.nd++
 		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')':
+		case c == '/':
+			sc.slash = true
 		case c == '+':
-			if plus || nd > 0 {
-				return PhoneResult{}, false
+			if sc.plus || sc.nd > 0 {
+				return false
 			}
-			plus = true
+			sc.plus = true
 		case c == 'x' || c == 'X' || c == '#' || c == 'e' || c == 'E':
+			if sc.nd < 3 {
+				// libphonenumber strips an extension only after a viable
+				// number (3 digits); otherwise 'x' is mere punctuation.
+				return false
+			}
+			if c == 'x' && strings.HasSuffix(strings.TrimRight(s[:i], " "), "/") {
+				// extractPossibleNumber cuts "/ x12" off as a second number.
+				return false
+			}
 			e, ok := phoneFastExt(s[i:])
 			if !ok {
-				return PhoneResult{}, false
+				return false
 			}
-			ext = e
+			sc.ext = e
 			i = len(s)
 		default:
-			return PhoneResult{}, false
+			return false
 		}
 	}
+	return true
+}
+
+// phoneNANPFast is the fast path Phone tries before libphonenumber (the
+// name is historical: it started as North America only). It first takes
+// the commonest case, a North American number in ordinary punctuation
+// (10 national digits, area code and exchange starting 2-9, optional +1
+// or 1, digits-only extension), then hands anything else to
+// phoneIntlFast. ok=false means "not known here": take the full way.
+func phoneNANPFast(s, region string) (PhoneResult, bool) {
+	var sc phoneScan
+	if !sc.scan(s) {
+		return PhoneResult{}, false
+	}
+	if r, ok := phoneNANPOnly(&sc, region); ok {
+		return r, true
+	}
+	return phoneIntlFast(&sc, s, region)
+}
+
+func phoneNANPOnly(sc *phoneScan, region string) (PhoneResult, bool) {
+	if sc.slash || sc.nd > 11 {
+		return PhoneResult{}, false
+	}
+	nanpRegion := region == "US" || region == "CA"
+	digits := sc.digits[:sc.nd]
 	var national []byte
 	switch {
-	case nd == 11 && digits[0] == '1' && (plus || nanpRegion):
+	case sc.nd == 11 && digits[0] == '1' && (sc.plus || nanpRegion):
 		national = digits[1:11]
-	case nd == 10 && !plus && nanpRegion:
+	case sc.nd == 10 && !sc.plus && nanpRegion:
 		national = digits[:10]
 	default:
 		return PhoneResult{}, false
@@ -51,7 +117,7 @@ func phoneNANPFast(s, region string) (PhoneResult, bool) {
 	if national[0] < '2' || national[3] < '2' {
 		return PhoneResult{}, false
 	}
-	return PhoneResult{E164: "+1" + string(national), Ext: ext, OK: true}, true
+	return PhoneResult{E164: "+1" + string(national), Ext: sc.ext, OK: true}, true
 }
 
 // phoneFastExt reads "x204", "ext. 12", "ext 12", "extension 12", "#12".
@@ -67,7 +133,11 @@ func phoneFastExt(s string) (string, bool) {
 	default:
 		return "", false
 	}
-	for i < len(s) && (s[i] == '.' || s[i] == ' ' || s[i] == ':') {
+	// libphonenumber allows one '.' or ':' after the label, then spaces.
+	if i < len(s) && (s[i] == '.' || s[i] == ':') {
+		i++
+	}
+	for i < len(s) && s[i] == ' ' {
 		i++
 	}
 	start := i
@@ -78,4 +148,493 @@ func phoneFastExt(s string) (string, bool) {
 		return "", false
 	}
 	return s[start:], true
+}
+
+// phoneStatus is the outcome of mirroring phoneParse on one input.
+type phoneStatus uint8
+
+const (
+	phoneUnsure phoneStatus = iota // not modelled here: take the full way
+	phoneFail                      // phoneParse certainly rejects it
+	phoneOK                        // phoneParse certainly accepts it, as computed
+)
+
+// phoneIntlFast mirrors phoneLib on a scanned input.
+func phoneIntlFast(sc *phoneScan, s, region string) (PhoneResult, bool) {
+	t := phoneFastTables()
+	d := sc.digits[:sc.nd]
+	var (
+		e164 string
+		st   phoneStatus
+	)
+	if sc.plus {
+		e164, st = t.parseAfterPlus(d)
+	} else {
+		e164, st = t.parseNational(d, region)
+		if st == phoneFail && strings.HasPrefix(strings.TrimLeft(s, " ("), "00") {
+			// phoneLib retries "00..." as "+...": the same digits less two,
+			// the extension still separate if 3 digits remain before it.
+			if sc.ext != "" && len(d) < 5 {
+				return PhoneResult{}, false
+			}
+			e164, st = t.parseAfterPlus(d[2:])
+		}
+	}
+	switch st {
+	case phoneOK:
+		return PhoneResult{E164: e164, Ext: sc.ext, OK: true}, true
+	case phoneFail:
+		return PhoneResult{}, true
+	}
+	return PhoneResult{}, false
+}
+
+// Validation results of testNumberLength, as in phonenumbers.
+const (
+	phoneLenPossible = iota
+	phoneLenLocalOnly
+	phoneLenTooShort
+	phoneLenTooLong
+	phoneLenInvalid
+)
+
+// phonePattern is a region's pattern (international prefix, national
+// prefix for parsing) matched at the start of a digit string. Its
+// top-level alternatives are tried in preference order: a literal one
+// matches or not by itself, one that cannot start like the input is
+// skipped, and any other leaves the decision to the regular expression
+// (the same string libphonenumber compiles).
+type phonePattern struct {
+	src    string
+	lit    string     // the pattern is exactly this literal
+	isLit  bool       // lit is meaningful
+	alts   []phoneAlt // top-level alternatives, in preference order
+	first  uint16     // digits a match can start with (bit 10: anything else, or empty)
+	reSrc  string     // what libphonenumber compiles
+	reOnce sync.Once
+	re     *regexp.Regexp
+}
+
+type phoneAlt struct {
+	lit   string // the alternative is exactly this literal (isLit)
+	isLit bool
+	need  string // every match of the alternative starts with this
+	first uint16
+}
+
+const phoneFirstOther = 1 << 10
+
+// newPhonePattern analyses src; reSrc is the regular expression
+// libphonenumber compiles from it, whose leftmost match must start at 0.
+func newPhonePattern(src, reSrc string) *phonePattern {
+	p := &phonePattern{src: src, reSrc: reSrc, first: 0x7ff}
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return p
+	}
+	p.first = phoneFirst(re)
+	if l, ok := phoneLiteral(re); ok {
+		p.lit, p.isLit = l, true
+	}
+	subs := []*syntax.Regexp{re}
+	if re.Op == syntax.OpAlternate {
+		subs = re.Sub
+	}
+	for _, sub := range subs {
+		a := phoneAlt{first: phoneFirst(sub), need: phoneNeed(sub)}
+		a.lit, a.isLit = phoneLiteral(sub)
+		p.alts = append(p.alts, a)
+	}
+	return p
+}
+
+// phoneNeed is a literal every match of re starts with ("" if unsure).
+func phoneNeed(re *syntax.Regexp) string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase == 0 {
+			return string(re.Rune)
+		}
+	case syntax.OpCapture:
+		return phoneNeed(re.Sub[0])
+	case syntax.OpConcat:
+		need := ""
+		for _, sub := range re.Sub {
+			if l, ok := phoneLiteral(sub); ok {
+				need += l
+				continue
+			}
+			return need + phoneNeed(sub)
+		}
+		return need
+	}
+	return ""
+}
+
+func (p *phonePattern) regexp() *regexp.Regexp {
+	p.reOnce.Do(func() { p.re = regexp.MustCompile(p.reSrc) })
+	return p.re
+}
+
+// prefix reports the end of the pattern's match at the start of d, as
+// libphonenumber finds it.
+func (p *phonePattern) prefix(d []byte) (int, bool) {
+	if p.isLit {
+		if len(d) >= len(p.lit) && string(d[:len(p.lit)]) == p.lit {
+			return len(p.lit), true
+		}
+		return 0, false
+	}
+	if len(d) > 0 && p.first&phoneFirstOther == 0 && p.first&(1<<(d[0]-'0')) == 0 {
+		return 0, false
+	}
+	if len(d) > 0 {
+		// Leftmost-first: the first alternative matching at 0 decides.
+		decided := true
+		for _, a := range p.alts {
+			if a.isLit {
+				if len(d) >= len(a.lit) && string(d[:len(a.lit)]) == a.lit {
+					return len(a.lit), true
+				}
+				continue
+			}
+			if len(d) < len(a.need) || string(d[:len(a.need)]) != a.need {
+				continue
+			}
+			if a.first&phoneFirstOther == 0 && a.first&(1<<(d[0]-'0')) == 0 {
+				continue
+			}
+			decided = false
+			break
+		}
+		if decided {
+			return 0, false
+		}
+	}
+	// A string, not d: the regexp would make the caller's digits escape.
+	loc := p.regexp().FindStringIndex(string(d))
+	if loc == nil || loc[0] != 0 {
+		return 0, false
+	}
+	return loc[1], true
+}
+
+// phoneLiteral reports whether re is a plain (case-sensitive) literal.
+func phoneLiteral(re *syntax.Regexp) (string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return "", false
+		}
+		return string(re.Rune), true
+	case syntax.OpEmptyMatch:
+		return "", true
+	}
+	return "", false
+}
+
+// phoneFirst over-approximates the set of first characters of the
+// non-empty strings re matches: bits 0-9 for the digits, phoneFirstOther
+// for anything else, and phoneFirstOther also whenever re may match the
+// empty string or the analysis is unsure, so that a clear bit always
+// means "cannot start with this digit".
+func phoneFirst(re *syntax.Regexp) uint16 {
+	set, nullable := phoneFirstRec(re)
+	if nullable {
+		set |= phoneFirstOther
+	}
+	return set
+}
+
+func phoneFirstRec(re *syntax.Regexp) (set uint16, nullable bool) {
+	const all = 0x7ff
+	switch re.Op {
+	case syntax.OpNoMatch:
+		return 0, false
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
+		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0, true
+	case syntax.OpLiteral:
+		if len(re.Rune) == 0 {
+			return 0, true
+		}
+		return phoneRuneRange(re.Rune[0], re.Rune[0], re.Flags&syntax.FoldCase != 0), false
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			set |= phoneRuneRange(re.Rune[i], re.Rune[i+1], false)
+		}
+		return set, false
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return all, false
+	case syntax.OpCapture:
+		return phoneFirstRec(re.Sub[0])
+	case syntax.OpStar, syntax.OpQuest:
+		s, _ := phoneFirstRec(re.Sub[0])
+		return s, true
+	case syntax.OpPlus:
+		return phoneFirstRec(re.Sub[0])
+	case syntax.OpRepeat:
+		s, n := phoneFirstRec(re.Sub[0])
+		return s, n || re.Min == 0
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			s, n := phoneFirstRec(sub)
+			set |= s
+			if !n {
+				return set, false
+			}
+		}
+		return set, true
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			s, n := phoneFirstRec(sub)
+			set |= s
+			nullable = nullable || n
+		}
+		return set, nullable
+	}
+	return all, true
+}
+
+func phoneRuneRange(lo, hi rune, fold bool) uint16 {
+	var set uint16
+	if fold || lo < '0' || hi > '9' {
+		set |= phoneFirstOther
+	}
+	for r := max(lo, '0'); r <= min(hi, '9'); r++ {
+		set |= 1 << (r - '0')
+	}
+	return set
+}
+
+// phoneRegion is what the fast path needs of one region's metadata.
+type phoneRegion struct {
+	id       string
+	cc       int
+	ccStr    string
+	usable   bool // the fast path may parse with this metadata
+	idd      *phonePattern
+	npp      *phonePattern // nil: no national prefix for parsing
+	possible []int32       // general description possible lengths
+	local    []int32       // general description local-only lengths
+	gdFirst  uint16
+	gdSrc    string
+	gdOnce   sync.Once
+	gdRe     *regexp.Regexp
+}
+
+// gdMatch is libphonenumber's "^(?:generalDesc)$" test.
+func (r *phoneRegion) gdMatch(d []byte) bool {
+	if len(d) > 0 && r.gdFirst&phoneFirstOther == 0 && r.gdFirst&(1<<(d[0]-'0')) == 0 {
+		return false
+	}
+	r.gdOnce.Do(func() { r.gdRe = regexp.MustCompile("^(?:" + r.gdSrc + ")$") })
+	return r.gdRe.MatchString(string(d))
+}
+
+// testLength is phonenumbers' testNumberLength for the UNKNOWN type.
+func (r *phoneRegion) testLength(d []byte) int {
+	if r.possible[0] == -1 {
+		return phoneLenInvalid
+	}
+	n := int32(len(d))
+	for _, l := range r.local {
+		if l == n {
+			return phoneLenLocalOnly
+		}
+	}
+	switch {
+	case r.possible[0] == n:
+		return phoneLenPossible
+	case r.possible[0] > n:
+		return phoneLenTooShort
+	case r.possible[len(r.possible)-1] < n:
+		return phoneLenTooLong
+	}
+	for _, l := range r.possible[1:] {
+		if l == n {
+			return phoneLenPossible
+		}
+	}
+	return phoneLenInvalid
+}
+
+// stripNationalPrefix is maybeStripNationalPrefixAndCarrierCode for a
+// region without a transform rule.
+func (r *phoneRegion) stripNationalPrefix(d []byte) []byte {
+	if len(d) == 0 || r.npp == nil {
+		return d
+	}
+	end, ok := r.npp.prefix(d)
+	if !ok {
+		return d
+	}
+	if r.gdMatch(d) && !r.gdMatch(d[end:]) {
+		return d
+	}
+	return d[end:]
+}
+
+type phoneTables struct {
+	byRegion map[string]*phoneRegion // every supported region
+	ccKnown  [1000]bool              // calling codes libphonenumber knows
+	byCC     [1000]*phoneRegion      // main region of a geographic calling code
+}
+
+var (
+	phoneTablesOnce sync.Once
+	phoneTablesVal  *phoneTables
+)
+
+// phoneFastTables builds the tables from phonenumbers' own metadata, once,
+// on first use.
+func phoneFastTables() *phoneTables {
+	phoneTablesOnce.Do(func() { phoneTablesVal = buildPhoneTables() })
+	return phoneTablesVal
+}
+
+func buildPhoneTables() *phoneTables {
+	t := &phoneTables{byRegion: map[string]*phoneRegion{}}
+	coll, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		return t
+	}
+	supported := phonenumbers.GetSupportedRegions()
+	for _, m := range coll.GetMetadata() {
+		id := m.GetId()
+		if !supported[id] {
+			continue // "001", the non-geographic entities
+		}
+		gd := m.GetGeneralDesc()
+		r := &phoneRegion{
+			id:       id,
+			cc:       int(m.GetCountryCode()),
+			ccStr:    strconv.Itoa(int(m.GetCountryCode())),
+			possible: gd.GetPossibleLength(),
+			local:    gd.GetPossibleLengthLocalOnly(),
+			gdSrc:    gd.GetNationalNumberPattern(),
+		}
+		r.usable = r.gdSrc != "" && len(r.possible) > 0 && m.GetNationalPrefixTransformRule() == "" &&
+			phonenumbers.GetCountryCodeForRegion(id) == r.cc && !phoneFastExcluded[id]
+		if gre, err := syntax.Parse(r.gdSrc, syntax.Perl); err == nil {
+			r.gdFirst = phoneFirst(gre)
+		} else {
+			r.usable = false
+		}
+		idd := m.GetInternationalPrefix() // "" matches at 0, as in parsePrefixAsIdd
+		r.idd = newPhonePattern(idd, idd)
+		if npp := m.GetNationalPrefixForParsing(); npp != "" {
+			r.npp = newPhonePattern(npp, "^(?:"+npp+")")
+		}
+		t.byRegion[id] = r
+	}
+	for cc := range phonenumbers.GetSupportedCallingCodes() {
+		if cc <= 0 || cc >= 1000 {
+			continue
+		}
+		t.ccKnown[cc] = true
+		if r := t.byRegion[phonenumbers.GetRegionCodeForCountryCode(cc)]; r != nil && r.usable && r.cc == cc {
+			t.byCC[cc] = r
+		}
+	}
+	return t
+}
+
+// phoneFastExcluded lists regions the agreement test found the fast path
+// to disagree on; none so far.
+var phoneFastExcluded = map[string]bool{}
+
+// extractCountryCode is phonenumbers' extractCountryCode.
+func (t *phoneTables) extractCountryCode(d []byte) (int, []byte) {
+	if len(d) == 0 || d[0] == '0' {
+		return 0, d
+	}
+	cc := 0
+	for i := 0; i < 3 && i < len(d); i++ {
+		cc = cc*10 + int(d[i]-'0')
+		if t.ccKnown[cc] {
+			return cc, d[i+1:]
+		}
+	}
+	return 0, d
+}
+
+// parseAfterPlus mirrors phoneParse on "+" followed by the digits d.
+func (t *phoneTables) parseAfterPlus(d []byte) (string, phoneStatus) {
+	if len(d) <= 2 {
+		return "", phoneFail // too short after IDD
+	}
+	cc, national := t.extractCountryCode(d)
+	if cc == 0 {
+		return "", phoneUnsure // libphonenumber retries without the plus
+	}
+	return t.finish(cc, national, t.byCC[cc])
+}
+
+// parseNational mirrors phoneParse on digits written without a plus.
+func (t *phoneTables) parseNational(d []byte, region string) (string, phoneStatus) {
+	r := t.byRegion[region]
+	if r == nil {
+		return "", phoneFail // no region to parse a number without "+" for
+	}
+	if !r.usable {
+		return "", phoneUnsure
+	}
+	if end, ok := r.idd.prefix(d); ok && (end >= len(d) || d[end] != '0') {
+		full := d[end:]
+		if len(full) <= 2 {
+			return "", phoneFail
+		}
+		cc, national := t.extractCountryCode(full)
+		if cc == 0 {
+			return "", phoneFail
+		}
+		return t.finish(cc, national, t.byCC[cc])
+	}
+	if len(d) >= len(r.ccStr) && string(d[:len(r.ccStr)]) == r.ccStr {
+		// The default region's calling code written without "+".
+		potential := r.stripNationalPrefix(d[len(r.ccStr):])
+		if r.testLength(d) == phoneLenTooLong || (!r.gdMatch(d) && r.gdMatch(potential)) {
+			// parseHelper then parses with the calling code's main region.
+			return t.finish(r.cc, potential, t.byCC[r.cc])
+		}
+	}
+	return t.finish(r.cc, d, r)
+}
+
+// finish mirrors the end of parseHelper (national prefix, lengths, leading
+// zeros) with the region metadata meta, then IsPossibleNumberWithReason,
+// the short-number rule of phoneParse and E.164 formatting.
+func (t *phoneTables) finish(cc int, national []byte, meta *phoneRegion) (string, phoneStatus) {
+	main := t.byCC[cc]
+	if meta == nil || !meta.usable || main == nil {
+		return "", phoneUnsure
+	}
+	if len(national) < 2 {
+		return "", phoneFail
+	}
+	if p := meta.stripNationalPrefix(national); len(p) != len(national) {
+		switch meta.testLength(p) {
+		case phoneLenTooShort, phoneLenLocalOnly, phoneLenInvalid:
+		default:
+			national = p
+		}
+	}
+	if len(national) < 2 || len(national) > 17 {
+		return "", phoneFail
+	}
+	// A national number still starting with '0' keeps its zeros ("Italian
+	// leading zero"): GetNationalSignificantNumber gives back exactly these
+	// digits, so the length test and E.164 below stand as they are.
+	if main.testLength(national) != phoneLenPossible {
+		return "", phoneFail
+	}
+	if len(national) < phoneMinPossible {
+		return "", phoneUnsure // must also be valid
+	}
+	var buf [4 + 17]byte
+	b := append(buf[:0], '+')
+	b = strconv.AppendInt(b, int64(cc), 10)
+	b = append(b, national...)
+	return string(b), phoneOK
 }
