@@ -220,6 +220,11 @@ func (c *Config) Validate() []error {
 	if _, err := DedupeSettings(c); err != nil {
 		errs = append(errs, err)
 	}
+	if sc, err := ScoreConfig(c); err != nil {
+		errs = append(errs, err)
+	} else {
+		errs = append(errs, sc.Validate()...)
+	}
 	if c.usesS3() {
 		errs = append(errs, c.S3.Validate("s3")...)
 	}

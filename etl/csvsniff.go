@@ -1,6 +1,7 @@
 package etl
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -58,6 +59,60 @@ func (c *CSVReader) readHeader() error {
 			return fmt.Errorf("csv header on line %d: longer than %d bytes", c.line, min(c.maxField, c.maxRow))
 		}
 	}
+}
+
+// skipSepLine skips the line "sep=;" that Excel writes before the header in
+// locales whose list separator is not a comma, and honours when reading; some
+// tools re-save it quoted. It returns the delimiter the line names, or 0 when
+// the first line is no such hint. The window holds the first sniffLen bytes,
+// so a line this short is whole in it.
+func (c *CSVReader) skipSepLine() byte {
+	b := c.buf[c.r:c.w]
+	i := 0
+	if len(b) > 0 && b[0] == '"' {
+		i = 1
+	}
+	if len(b) < i+5 || !bytes.EqualFold(b[i:i+4], []byte("sep=")) || !sepHintDelimiter(b[i+4]) {
+		return 0
+	}
+	d := b[i+4]
+	i += 5
+	if b[0] == '"' {
+		if i == len(b) || b[i] != '"' {
+			return 0
+		}
+		i++
+	}
+	switch {
+	case i == len(b) && c.eof:
+	case i < len(b) && b[i] == '\n':
+		i++
+	case i < len(b) && b[i] == '\r':
+		i++
+		if i < len(b) && b[i] == '\n' {
+			i++
+		}
+	default:
+		return 0
+	}
+	c.r += i
+	c.line++
+	return d
+}
+
+// sepHintDelimiter reports whether d may be named by a "sep=" line: a tab or
+// ASCII punctuation other than the quote, never a letter or digit, which
+// would rather make "sep=x" a one-column header.
+func sepHintDelimiter(d byte) bool {
+	switch {
+	case d == '\t':
+		return true
+	case d == '"' || d <= ' ' || d >= 0x7f:
+		return false
+	case 'a' <= d && d <= 'z', 'A' <= d && d <= 'Z', '0' <= d && d <= '9':
+		return false
+	}
+	return true
 }
 
 // headerNames trims the raw names, drops the empty column a trailing

@@ -249,7 +249,9 @@ func appendRepairedCP1252(dst, f []byte) (out []byte, ok bool) {
 	return dst, ok
 }
 
-// clean strips NUL bytes and repairs invalid UTF-8 field by field. bad is
+// clean strips NUL bytes and repairs invalid UTF-8 field by field: every
+// field must be valid on its own, and the joined row may be valid where its
+// fields are not (a rune's bytes split over two fields). bad is
 // the 0-based field holding a byte neither UTF-8 nor windows-1252 can read, or -1.
 func (c *CSVReader) clean() (nul, repaired bool, bad int) {
 	bad = -1
@@ -271,7 +273,7 @@ func (c *CSVReader) clean() (nul, repaired bool, bad int) {
 		}
 		sc = sc[:w]
 	}
-	if utf8.Valid(sc) {
+	if utf8.Valid(sc) && !splitsRune(sc, c.ends) {
 		return nul, false, -1
 	}
 	c.fix = c.fix[:0]
@@ -291,4 +293,15 @@ func (c *CSVReader) clean() (nul, repaired bool, bad int) {
 	}
 	c.scratch, c.fix = c.fix, c.scratch
 	return nul, true, bad
+}
+
+// splitsRune reports whether a field boundary of sc, valid UTF-8, falls
+// inside a rune. Only then may a field be invalid on its own.
+func splitsRune(sc []byte, ends []int) bool {
+	for _, e := range ends {
+		if e < len(sc) && !utf8.RuneStart(sc[e]) {
+			return true
+		}
+	}
+	return false
 }

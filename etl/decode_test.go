@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzip"
 	"golang.org/x/text/encoding/charmap"
@@ -212,5 +214,56 @@ func BenchmarkDecodeText(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+// Every kept field is valid UTF-8 on its own, as Arrow and Parquet strings
+// must be, even where the joined bytes of the row happen to be valid.
+func TestCSVReader_RepairsInvalidUTF8FieldByField(t *testing.T) {
+	tests := []struct {
+		name, in string
+		header   []string
+		rows     []gotRow
+	}{
+		{"last row without a final newline", "\ufeffa,b\n0\xe4,\xbb\xbf", []string{"a", "b"}, []gotRow{
+			withIssues(good(2, "0ä", "»¿"), "encoding_repaired"),
+		}},
+		{"row with a final newline", "\ufeffa,b\n0\xe4,\xbb\xbf\n1,2\n", []string{"a", "b"}, []gotRow{
+			withIssues(good(2, "0ä", "»¿"), "encoding_repaired"),
+			good(3, "1", "2"),
+		}},
+		{"rune split over three fields", "\ufeffa,b,c\n\xf0,\x9f\x98,\x80\n", []string{"a", "b", "c"}, []gotRow{
+			withIssues(good(2, "ð", "Ÿ˜", "€"), "encoding_repaired"),
+		}},
+		{"quoted fields", "\ufeffa,b\n\"x\xc3\",\"\xa9y\"\n", []string{"a", "b"}, []gotRow{
+			withIssues(good(2, "xÃ", "©y"), "encoding_repaired"),
+		}},
+		{"empty field between the halves", "\ufeffa,b,c\nx\xc3,,\xa9y\n", []string{"a", "b", "c"}, []gotRow{
+			withIssues(good(2, "xÃ", "", "©y"), "encoding_repaired"),
+		}},
+		{"header names", "\ufeffn\xe4,\xbb\xbf\n1,2\n", []string{"nä", "»¿"}, []gotRow{
+			good(2, "1", "2"),
+		}},
+		{"valid multi-byte fields untouched", "a,b\nZoë,😀\n", []string{"a", "b"}, []gotRow{
+			good(2, "Zoë", "😀"),
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := readText(t, tt.in, CSVOptions{})
+			if !reflect.DeepEqual(got.Header, tt.header) {
+				t.Errorf("header = %q, want %q", got.Header, tt.header)
+			}
+			if !reflect.DeepEqual(got.Rows, tt.rows) {
+				t.Errorf("rows:\n got  %v\n want %v", got.Rows, tt.rows)
+			}
+			for _, r := range got.Rows {
+				for _, f := range r.Fields {
+					if !utf8.ValidString(f) {
+						t.Errorf("line %d: field %q is not UTF-8", r.Line, f)
+					}
+				}
+			}
+		})
 	}
 }

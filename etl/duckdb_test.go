@@ -63,7 +63,7 @@ func TestReadback_DuckDB(t *testing.T) {
 	rejects := fmt.Sprintf("read_parquet('%s/rejects/**/*.parquet', hive_partitioning=true)", out)
 	res := duckQuery(t,
 		"DESCRIBE SELECT * FROM "+contacts,
-		"SELECT count(*) AS n, count(DISTINCT entity_id) AS ids, min(run_date)::VARCHAR AS run_date, min(segment) AS segment FROM "+contacts,
+		"SELECT count(*) AS n, count(DISTINCT entity_id) AS ids, min(run_date)::VARCHAR AS run_date, string_agg(DISTINCT segment, ',' ORDER BY segment) AS segment FROM "+contacts,
 		"SELECT count(*) AS n, count(reason) AS reasons FROM "+rejects,
 	)
 	types := map[string]string{}
@@ -74,6 +74,9 @@ func TestReadback_DuckDB(t *testing.T) {
 		"entity_id": "VARCHAR", "email": "VARCHAR", "first_name": "VARCHAR", "source_record_ids": "VARCHAR[]",
 		"record_count": "BIGINT", "first_seen_at": "TIMESTAMP WITH TIME ZONE", "run_date": "DATE", "segment": "VARCHAR",
 		"created_at": "TIMESTAMP WITH TIME ZONE", "revenue_usd": "DOUBLE", "employee_count": "BIGINT",
+		"fit_score": "BIGINT", "fit_grade": "BIGINT", "engagement_score": "DOUBLE", "engagement_grade": "VARCHAR",
+		"lead_rank": "VARCHAR", "is_mql": "BOOLEAN", "funnel_stage": "VARCHAR", "owner": "VARCHAR", "queue": "VARCHAR",
+		"sla_due_at": "TIMESTAMP WITH TIME ZONE", "route_reason": "VARCHAR", "run_id": "VARCHAR", "scored_at": "TIMESTAMP WITH TIME ZONE",
 		"email_norm": "VARCHAR", "seniority": "VARCHAR", "country_code": "VARCHAR",
 	} {
 		if types[col] != want {
@@ -93,7 +96,8 @@ func TestReadback_DuckDB(t *testing.T) {
 	if fmt.Sprint(got["n"]) != fmt.Sprint(want) || fmt.Sprint(got["ids"]) != fmt.Sprint(want) {
 		t.Errorf("DuckDB counts %v rows / %v distinct entity ids, manifest says %d", got["n"], got["ids"], want)
 	}
-	if got["run_date"] != "2026-11-23" || got["segment"] != DefaultSegment {
+	// Segments come from the config's rules: professors, the CTO, the rest.
+	if got["run_date"] != "2026-11-23" || got["segment"] != "executives,other,researchers" {
 		t.Errorf("partitions = %v", got)
 	}
 	if rj := res[2].Rows[0]; fmt.Sprint(rj["n"]) != fmt.Sprint(m.Datasets["rejects"].Rows) || fmt.Sprint(rj["reasons"]) != fmt.Sprint(rj["n"]) {

@@ -3,5 +3,5 @@ package etl
 // Pipeline is the ordered list of stages that `leadsmith run` executes.
 // A new stage slots in here; the runner does not change.
 func Pipeline() []Stage {
-	return []Stage{Extract{}, Normalize{}, Dedupe{}, Publish{}}
+	return []Stage{Extract{}, Normalize{}, Dedupe{}, Score{}, Publish{}}
 }

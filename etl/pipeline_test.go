@@ -102,12 +102,13 @@ func TestPipeline_ExtractPublishReconciles(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := readManifest(t, rc)
-	if len(m.Sources) != 2 {
+	if len(m.Sources) != 3 {
 		t.Fatalf("sources in manifest: %d", len(m.Sources))
 	}
 	want := map[string][3]int64{ // read, staged, rejected
-		"crm":   {6, 4, 2}, // c3 ragged, second c1 duplicate id
-		"forms": {5, 3, 2}, // "this is not json", an array
+		"crm":        {6, 4, 2}, // c3 ragged, second c1 duplicate id
+		"forms":      {5, 3, 2}, // "this is not json", an array
+		"activities": {12, 12, 0},
 	}
 	for _, s := range m.Sources {
 		w := want[s.Name]

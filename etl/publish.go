@@ -161,6 +161,17 @@ func (Publish) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 			}
 		}
 	}
+	// Owners stay with their entities and the round-robin continues.
+	if st := committed["score"]; st != nil {
+		for _, f := range st.Datasets["routing"] {
+			if err := copyObject(ctx, rc.Work, f.Key, rc.State, ownersStateKey); err != nil {
+				return nil, fmt.Errorf("save owners: %w", err)
+			}
+		}
+		if err := copyObject(ctx, rc.Work, rc.StagePrefix("score")+"router_state.json", rc.State, routerStateKey); err != nil {
+			return nil, fmt.Errorf("save routing state: %w", err)
+		}
+	}
 	removed, err := removeSuperseded(ctx, rc, &prev, m, date)
 	if err != nil {
 		// The new run is complete and marked; stale files are only clutter

@@ -40,9 +40,13 @@ func TestReadback_XitongsysParquetGo(t *testing.T) {
 			for i, el := range pr.SchemaHandler.SchemaElements {
 				types[pr.SchemaHandler.Infos[i].ExName] = el
 			}
-			want := map[string]parquet.Type{"source": parquet.Type_BYTE_ARRAY, "reason": parquet.Type_BYTE_ARRAY}
-			if name == "contacts" {
-				want = map[string]parquet.Type{"entity_id": parquet.Type_BYTE_ARRAY, "email": parquet.Type_BYTE_ARRAY, "record_count": parquet.Type_INT64, "revenue_usd": parquet.Type_DOUBLE}
+			col, want := "source", map[string]parquet.Type{"source": parquet.Type_BYTE_ARRAY, "reason": parquet.Type_BYTE_ARRAY}
+			switch name {
+			case "contacts":
+				col, want = "entity_id", map[string]parquet.Type{"entity_id": parquet.Type_BYTE_ARRAY, "email": parquet.Type_BYTE_ARRAY,
+					"record_count": parquet.Type_INT64, "revenue_usd": parquet.Type_DOUBLE, "fit_score": parquet.Type_INT64, "is_mql": parquet.Type_BOOLEAN}
+			case "routing":
+				col, want = "entity_id", map[string]parquet.Type{"entity_id": parquet.Type_BYTE_ARRAY, "lead_rank": parquet.Type_BYTE_ARRAY, "queue": parquet.Type_BYTE_ARRAY}
 			}
 			for col, typ := range want {
 				el := types[col]
@@ -53,10 +57,6 @@ func TestReadback_XitongsysParquetGo(t *testing.T) {
 				if typ == parquet.Type_BYTE_ARRAY && (el.LogicalType == nil || !el.LogicalType.IsSetSTRING()) && (el.ConvertedType == nil || *el.ConvertedType != parquet.ConvertedType_UTF8) {
 					t.Errorf("%s: column %s is not annotated as a string", f.Key, col)
 				}
-			}
-			col := "source"
-			if name == "contacts" {
-				col = "entity_id"
 			}
 			path := pr.SchemaHandler.GetRootExName() + "\x01" + col
 			vals, _, _, err := pr.ReadColumnByPath(path, pr.GetNumRows())

@@ -74,3 +74,32 @@ func newExplainCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&pair, "pair", "", "two record ids, ID1,ID2")
 	return cmd
 }
+
+// newScoreCmd is the score stage command, which can also explain one
+// entity's points instead of running the stage.
+func newScoreCmd(g *globalFlags, stdout, stderr io.Writer, st etl.Stage) *cobra.Command {
+	cmd := newStageCmd(g, stderr, st)
+	var entity string
+	run := cmd.RunE
+	cmd.Flags().StringVar(&entity, "explain", "", "print how this entity's fit and engagement points added up, instead of running the stage")
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if entity == "" {
+			return run(c, args)
+		}
+		f := &runFlags{}
+		f.config, _ = c.Flags().GetString("config")
+		f.date, _ = c.Flags().GetString("date")
+		f.runID, _ = c.Flags().GetString("run-id")
+		rc, err := prepare(c.Context(), g, f, stderr)
+		if err != nil {
+			return err
+		}
+		text, err := etl.ExplainEntity(c.Context(), rc, entity)
+		if err != nil {
+			return failedErr(err)
+		}
+		fmt.Fprint(stdout, text)
+		return nil
+	}
+	return cmd
+}

@@ -121,5 +121,27 @@ func writeFixturesConfig(dir string) error {
 		return err
 	}
 	header := "# Written by `leadsmith fixtures generate`: reads the generated sources beside it.\n"
-	return os.WriteFile(filepath.Join(dir, "leadsmith.yaml"), append([]byte(header), data...), 0o644)
+	data = append([]byte(header), data...)
+	data = append(data, fixturesScoreSection...)
+	return os.WriteFile(filepath.Join(dir, "leadsmith.yaml"), data, 0o644)
 }
+
+// fixturesScoreSection gives the generated config an example sales
+// organisation, so routing has owners to assign; fit, engagement and
+// segments keep leadsmith's documented defaults.
+const fixturesScoreSection = `score:
+  routing:
+    fallback_queue: unassigned
+    teams:
+      - {name: na_enterprise, members: [avery.jones, blake.kim, casey.lee]}
+      - {name: na_commercial, members: [dana.ortiz, eli.brown]}
+      - {name: emea, members: [frida.nilsen, gustav.weber, helene.martin]}
+      - {name: apac, members: [ito.kenji, jia.wen]}
+      - {name: inside_sales, members: [kai.muller, lena.rossi, mo.ali, nora.white]}
+    territories:
+      - {name: inside_sales, when: 'queue == "inside_sales"', team: inside_sales}
+      - {name: na_enterprise, when: 'region == "NA" and employee_band >= "1001-5000"', team: na_enterprise}
+      - {name: na_commercial, when: 'region == "NA"', team: na_commercial}
+      - {name: emea, when: 'region == "EMEA"', team: emea}
+      - {name: apac, when: 'region == "APAC"', team: apac}
+`

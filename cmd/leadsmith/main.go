@@ -101,6 +101,10 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	})
 	root.AddCommand(newRunCmd(g, stderr))
 	for _, st := range stageCommands() {
+		if st.Name() == "score" {
+			root.AddCommand(newScoreCmd(g, stdout, stderr, st))
+			continue
+		}
 		root.AddCommand(newStageCmd(g, stderr, st))
 	}
 	root.AddCommand(newEvalCmd(g, stdout, stderr))

@@ -1,0 +1,352 @@
+package etl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/leadsmith/leadsmith/score"
+	"gopkg.in/yaml.v3"
+)
+
+// Score grades every golden record on fit (1/2/3) and engagement (A/B/C),
+// ranks, segments and routes it: datasets `contacts` (one folder per
+// segment) and `routing`, plus the owners and round-robin state that the
+// next run continues from.
+type Score struct{}
+
+// Name implements Stage.
+func (Score) Name() string { return "score" }
+
+// Needs implements Stage.
+func (Score) Needs() []string { return []string{"dedupe"} }
+
+// MemoryBudget: ten million events are held compactly while entities stream.
+func (Score) MemoryBudget() int64 { return 2 << 30 }
+
+// State keys of what one run's routing hands the next.
+const (
+	ownersStateKey = "routing/owners.parquet"
+	routerStateKey = "routing/state.json"
+)
+
+// ScoreConfig decodes the config's `score:` section over the defaults.
+func ScoreConfig(c *Config) (score.Config, error) {
+	if c.Score.Kind == 0 {
+		return score.DefaultConfig(), nil
+	}
+	body, err := yaml.Marshal(&c.Score)
+	if err != nil {
+		return score.Config{}, err
+	}
+	sc, err := score.DecodeConfig(body)
+	if err != nil {
+		return score.Config{}, fmt.Errorf("score: %w", err)
+	}
+	return sc, nil
+}
+
+// scoreColumns resolves the columns the scoring model reads against the
+// golden schema: by name, or by a header that folds to it ("Is Customer"
+// for is_customer).
+func scoreColumns(schema *arrow.Schema, want []string) ([]score.Column, []int) {
+	var cols []score.Column
+	var idx []int
+	for _, name := range want {
+		j := -1
+		if f := schema.FieldIndices(name); len(f) > 0 {
+			j = f[0]
+		} else {
+			for k, f := range schema.Fields() {
+				if headerKey(f.Name) == name {
+					j = k
+					break
+				}
+			}
+		}
+		if j < 0 {
+			continue // Compile names the column the rules need and the data lacks
+		}
+		kind := score.String
+		if name == "is_customer" {
+			kind = score.Bool // "true"/"yes"/"1" in text exports
+		}
+		switch schema.Field(j).Type.ID() {
+		case arrow.FLOAT64, arrow.INT64, arrow.INT32:
+			kind = score.Number
+		case arrow.BOOL:
+			kind = score.Bool
+		case arrow.TIMESTAMP:
+			kind = score.Time
+		}
+		cols = append(cols, score.Column{Name: name, Kind: kind})
+		idx = append(idx, j)
+	}
+	return cols, idx
+}
+
+// Run implements Stage.
+func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
+	cfg, err := ScoreConfig(rc.Config)
+	if err != nil {
+		return nil, err
+	}
+	dd, err := rc.Committed(ctx, "dedupe")
+	if err != nil {
+		return nil, err
+	}
+	norm, err := rc.Committed(ctx, "normalize")
+	if err != nil || norm == nil {
+		return nil, fmt.Errorf("normalize is not committed for run %s", rc.RunID)
+	}
+	ex, err := rc.Committed(ctx, "extract")
+	if err != nil || ex == nil {
+		return nil, fmt.Errorf("extract is not committed for run %s", rc.RunID)
+	}
+	golden := dd.Datasets["golden"]
+	if len(golden) == 0 {
+		return nil, fmt.Errorf("dedupe wrote no golden records")
+	}
+	gschema, _, err := ReadParquetSchema(ctx, rc.Work, golden[0].Key)
+	if err != nil {
+		return nil, err
+	}
+	want, err := cfg.Columns()
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(want, "is_customer") {
+		want = append(want, "is_customer") // the customer flag, when the data has one
+	}
+	cols, colIdx := scoreColumns(gschema, want)
+	model, err := score.Compile(cfg, cols, rc.Now)
+	if err != nil {
+		return nil, err
+	}
+
+	start := time.Now()
+	ix, err := buildEntityIndex(ctx, rc, golden, dd.Datasets["clusters"], norm.Datasets["normalized"])
+	if err != nil {
+		return nil, err
+	}
+	entities := len(ix.byEntity)
+	events, err := loadEvents(ctx, rc, ex.Datasets["activities"], ix, entities)
+	if err != nil {
+		return nil, err
+	}
+	rc.Log.Info("activity events joined", "events", events.read, "matched", len(events.events),
+		"unmatched", events.unmatched, "undated", events.undated, "duration_ms", time.Since(start).Milliseconds())
+	ix.byEmail, ix.byRecord = nil, nil // only byEntity is needed from here on
+
+	prevOwners, err := readOwners(ctx, rc)
+	if err != nil {
+		return nil, err
+	}
+	var router *score.RouterState
+	if err := readJSON(ctx, rc.State, routerStateKey, &router); err != nil && !errors.Is(err, ErrNotExist) {
+		return nil, fmt.Errorf("routing state: %w", err)
+	}
+
+	out := newScoreWriters(ctx, rc, gschema)
+	defer out.abort()
+	prog := rc.Progress("score", int64(entities), "entities")
+	defer prog.Done()
+	var evbuf []score.Event
+	base := 0
+	counts := map[string]int64{}
+	var owners []string
+	err = eachBatch(ctx, rc.Work, golden, func(rec arrow.Record) error {
+		n := int(rec.NumRows())
+		rows := make([]score.Row, n)
+		flat := make([]score.Value, n*len(cols))
+		ids := stringCol(rec, "entity_id")
+		owners = owners[:0]
+		for i := 0; i < n; i++ {
+			rows[i] = flat[i*len(cols) : (i+1)*len(cols)]
+			for c, j := range colIdx {
+				rows[i][c] = scoreValue(rec.Column(j), i, cols[c].Kind)
+			}
+			owners = append(owners, prevOwners[ids.Value(i)])
+		}
+		evbuf = events.chunk(base, base+n, evbuf)
+		results, state, err := model.ScoreAll(rows, evbuf, owners, router)
+		if err != nil {
+			return err
+		}
+		router = state
+		for i := range results {
+			counts["rank_"+results[i].LeadRank]++
+			if results[i].IsMQL {
+				counts["mql"]++
+			}
+		}
+		base += n
+		prog.Add(int64(n))
+		return out.write(rec, results)
+	})
+	if err != nil {
+		return nil, err
+	}
+	res, err := out.close()
+	if err != nil {
+		return nil, err
+	}
+	if err := writeJSON(ctx, rc.Work, rc.StagePrefix("score")+"router_state.json", router); err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		rc.Log.Info("score summary", "what", k, "entities", counts[k])
+	}
+	res.RowsIn, res.RowsOut = int64(entities), int64(base)
+	res.Notes = map[string]any{"counts": counts, "events_read": events.read, "events_matched": len(events.events),
+		"events_unmatched": events.unmatched, "events_undated": events.undated}
+	return res, nil
+}
+
+// scoreValue reads one cell as a score value.
+func scoreValue(a arrow.Array, i int, kind score.ColumnKind) score.Value {
+	if a.IsNull(i) {
+		return score.Null
+	}
+	switch c := a.(type) {
+	case *array.String:
+		v := c.Value(i)
+		if kind == score.Bool {
+			switch strings.ToLower(strings.TrimSpace(v)) {
+			case "true", "yes", "y", "1", "x":
+				return score.BoolVal(true)
+			case "false", "no", "n", "0", "":
+				return score.BoolVal(false)
+			}
+			return score.Null
+		}
+		return score.Str(v)
+	case *array.Float64:
+		return score.Num(c.Value(i))
+	case *array.Int64:
+		return score.Num(float64(c.Value(i)))
+	case *array.Int32:
+		return score.Num(float64(c.Value(i)))
+	case *array.Boolean:
+		return score.BoolVal(c.Value(i))
+	case *array.Timestamp:
+		return score.TimeVal(c.Value(i).ToTime(c.DataType().(*arrow.TimestampType).Unit).UTC())
+	}
+	return score.Null
+}
+
+// eachBatch calls fn for every record batch of the files, in order.
+func eachBatch(ctx context.Context, s Store, files []FileInfo, fn func(arrow.Record) error) error {
+	for _, f := range files {
+		pf, err := OpenParquet(ctx, s, f.Key)
+		if err != nil {
+			return err
+		}
+		err = pf.Each(ctx, fn)
+		pf.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readOwners loads entity -> owner from the last published run.
+func readOwners(ctx context.Context, rc *RunContext) (map[string]string, error) {
+	owners := map[string]string{}
+	pf, err := OpenParquet(ctx, rc.State, ownersStateKey)
+	if errors.Is(err, ErrNotExist) {
+		return owners, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("owner state: %w", err)
+	}
+	defer pf.Close()
+	err = pf.Each(ctx, func(rec arrow.Record) error {
+		ids, own := stringCol(rec, "entity_id"), stringCol(rec, "owner")
+		for i := 0; i < int(rec.NumRows()); i++ {
+			if o := strAt(own, i); o != "" {
+				owners[strings.Clone(ids.Value(i))] = strings.Clone(o)
+			}
+		}
+		return nil
+	})
+	return owners, err
+}
+
+// ExplainEntity prints how one entity's fit and engagement points added up
+// in this run.
+func ExplainEntity(ctx context.Context, rc *RunContext, entityID string) (string, error) {
+	cfg, err := ScoreConfig(rc.Config)
+	if err != nil {
+		return "", err
+	}
+	dd, err := rc.Committed(ctx, "dedupe")
+	if err != nil || dd == nil {
+		return "", fmt.Errorf("dedupe is not committed for run %s: run `leadsmith run` first", rc.RunID)
+	}
+	norm, _ := rc.Committed(ctx, "normalize")
+	ex, _ := rc.Committed(ctx, "extract")
+	if norm == nil || ex == nil {
+		return "", fmt.Errorf("run %s is incomplete: run `leadsmith run` first", rc.RunID)
+	}
+	golden := dd.Datasets["golden"]
+	gschema, _, err := ReadParquetSchema(ctx, rc.Work, golden[0].Key)
+	if err != nil {
+		return "", err
+	}
+	want, err := cfg.Columns()
+	if err != nil {
+		return "", err
+	}
+	if !slices.Contains(want, "is_customer") {
+		want = append(want, "is_customer")
+	}
+	cols, colIdx := scoreColumns(gschema, want)
+	model, err := score.Compile(cfg, cols, rc.Now)
+	if err != nil {
+		return "", err
+	}
+	ix, err := buildEntityIndex(ctx, rc, golden, dd.Datasets["clusters"], norm.Datasets["normalized"])
+	if err != nil {
+		return "", err
+	}
+	target, ok := ix.byEntity[entityID]
+	if !ok {
+		return "", fmt.Errorf("--explain: no entity %q in run %s", entityID, rc.RunID)
+	}
+	events, err := loadEvents(ctx, rc, ex.Datasets["activities"], ix, len(ix.byEntity))
+	if err != nil {
+		return "", err
+	}
+	var row score.Row
+	base := 0
+	err = eachBatch(ctx, rc.Work, golden, func(rec arrow.Record) error {
+		n := int(rec.NumRows())
+		if int(target) >= base && int(target) < base+n {
+			i := int(target) - base
+			row = make(score.Row, len(cols))
+			for c, j := range colIdx {
+				row[c] = scoreValue(rec.Column(j), i, cols[c].Kind)
+			}
+		}
+		base += n
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	evs := events.chunk(int(target), int(target)+1, nil)
+	return model.Explain(row, evs).String(), nil
+}

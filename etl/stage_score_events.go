@@ -1,0 +1,189 @@
+package etl
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/leadsmith/leadsmith/normalize"
+	"github.com/leadsmith/leadsmith/score"
+)
+
+// entityIndex maps what activity events carry (an email, a record id) to
+// the row of the entity in golden order.
+type entityIndex struct {
+	byEntity map[string]int32 // entity_id -> row
+	byEmail  map[string]int32 // email match key -> row
+	byRecord map[string]int32 // record_id (any source) -> row
+}
+
+// buildEntityIndex joins every record's email key and record id to its
+// entity, so events of merged duplicates land on one entity.
+func buildEntityIndex(ctx context.Context, rc *RunContext, golden []FileInfo, clusters []FileInfo, normalized []FileInfo) (*entityIndex, error) {
+	ix := &entityIndex{byEntity: map[string]int32{}, byEmail: map[string]int32{}, byRecord: map[string]int32{}}
+	err := eachRecord(ctx, rc.Work, golden, func(rec arrow.Record, i int) error {
+		ix.byEntity[strings.Clone(strAt(stringCol(rec, "entity_id"), i))] = int32(len(ix.byEntity))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	recordEntity := map[string]int32{} // source/record_id -> row
+	err = eachRecord(ctx, rc.Work, clusters, func(rec arrow.Record, i int) error {
+		row, ok := ix.byEntity[strAt(stringCol(rec, "entity_id"), i)]
+		if !ok {
+			return nil
+		}
+		id := strAt(stringCol(rec, "record_id"), i)
+		recordEntity[strAt(stringCol(rec, "source"), i)+"/"+id] = row
+		if _, dup := ix.byRecord[id]; !dup {
+			ix.byRecord[strings.Clone(id)] = row
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = eachRecord(ctx, rc.Work, normalized, func(rec arrow.Record, i int) error {
+		key := strAt(stringCol(rec, "email_key"), i)
+		if key == "" {
+			return nil
+		}
+		row, ok := recordEntity[strAt(stringCol(rec, "source"), i)+"/"+strAt(stringCol(rec, "record_id"), i)]
+		if ok {
+			if _, dup := ix.byEmail[key]; !dup {
+				ix.byEmail[strings.Clone(key)] = row
+			}
+		}
+		return nil
+	})
+	return ix, err
+}
+
+// compactEvent is one event in 24 bytes: strings are interned to ids, so
+// ten million events fit in a few hundred MB.
+type compactEvent struct {
+	entity int32
+	typ    uint16
+	url    uint32
+	at     int64 // Unix microseconds
+}
+
+type eventSet struct {
+	events    []compactEvent
+	types     []string
+	urls      []string
+	offsets   []int32 // events of entity e: events[offsets[e]:offsets[e+1]] after group
+	read      int64
+	unmatched int64
+	undated   int64
+}
+
+// loadEvents reads the staged activities, joins each to its entity by
+// email match key (then record id) and groups them by entity.
+func loadEvents(ctx context.Context, rc *RunContext, files []FileInfo, ix *entityIndex, entities int) (*eventSet, error) {
+	es := &eventSet{}
+	typeIDs, urlIDs := map[string]uint16{}, map[string]uint32{"": 0}
+	es.urls = []string{""}
+	emailRow := map[string]int32{} // raw email -> row (-1: none); raw addresses repeat per person
+	err := eachRecord(ctx, rc.Work, files, func(rec arrow.Record, i int) error {
+		es.read++
+		row := int32(-1)
+		if email := strAt(stringCol(rec, "email"), i); email != "" {
+			r, ok := emailRow[email]
+			if !ok {
+				r = -1
+				if e := normalize.Email(email); e.OK {
+					if v, ok := ix.byEmail[e.MatchKey]; ok {
+						r = v
+					}
+				}
+				emailRow[strings.Clone(email)] = r
+			}
+			row = r
+		}
+		if row < 0 {
+			if v, ok := ix.byRecord[strAt(stringCol(rec, "record_id"), i)]; ok {
+				row = v
+			}
+		}
+		if row < 0 {
+			es.unmatched++
+			return nil
+		}
+		at, ok, _ := normalize.Timestamp(strAt(stringCol(rec, "occurred_at"), i), rc.Now)
+		if !ok {
+			es.undated++
+			return nil
+		}
+		typ := strings.ToLower(strings.TrimSpace(strAt(stringCol(rec, "event_type"), i)))
+		tid, ok := typeIDs[typ]
+		if !ok {
+			tid = uint16(len(es.types))
+			typeIDs[strings.Clone(typ)] = tid
+			es.types = append(es.types, strings.Clone(typ))
+		}
+		url := strAt(stringCol(rec, "url"), i)
+		uid, ok := urlIDs[url]
+		if !ok {
+			uid = uint32(len(es.urls))
+			urlIDs[strings.Clone(url)] = uid
+			es.urls = append(es.urls, strings.Clone(url))
+		}
+		es.events = append(es.events, compactEvent{entity: row, typ: tid, url: uid, at: at.UnixMicro()})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	es.group(entities)
+	return es, nil
+}
+
+// group orders events by entity with a counting sort (linear, stable) and
+// drops exact repeats of one event within an entity: a visit logged under
+// two addresses of the same person counts once.
+func (es *eventSet) group(entities int) {
+	es.offsets = make([]int32, entities+1)
+	for _, e := range es.events {
+		es.offsets[e.entity+1]++
+	}
+	for i := 1; i <= entities; i++ {
+		es.offsets[i] += es.offsets[i-1]
+	}
+	sorted := make([]compactEvent, len(es.events))
+	next := append([]int32(nil), es.offsets[:entities]...)
+	for _, e := range es.events {
+		sorted[next[e.entity]] = e
+		next[e.entity]++
+	}
+	out := sorted[:0]
+	newOff := make([]int32, entities+1)
+	for e := 0; e < entities; e++ {
+		evs := sorted[es.offsets[e]:es.offsets[e+1]]
+		slices.SortFunc(evs, func(a, b compactEvent) int {
+			return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.typ, b.typ), cmp.Compare(a.url, b.url))
+		})
+		for k, ev := range evs {
+			if k == 0 || ev != evs[k-1] {
+				out = append(out, ev)
+			}
+		}
+		newOff[e+1] = int32(len(out))
+	}
+	es.events, es.offsets = out, newOff
+}
+
+// chunk returns the events of entities [from, to) as score events with
+// entity numbers relative to from.
+func (es *eventSet) chunk(from, to int, buf []score.Event) []score.Event {
+	buf = buf[:0]
+	for _, e := range es.events[es.offsets[from]:es.offsets[to]] {
+		buf = append(buf, score.Event{Entity: e.entity - int32(from), Type: es.types[e.typ], URL: es.urls[e.url],
+			At: time.UnixMicro(e.at).UTC()})
+	}
+	return buf
+}

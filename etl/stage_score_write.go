@@ -1,0 +1,209 @@
+package etl
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/compute"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/leadsmith/leadsmith/score"
+)
+
+// scoreFields are the columns score adds to a golden record in contacts.
+// segment is not among them: it is the Hive partition of the file.
+var scoreFields = []arrow.Field{
+	{Name: "fit_score", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "fit_grade", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "engagement_score", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "engagement_grade", Type: arrow.BinaryTypes.String},
+	{Name: "lead_rank", Type: arrow.BinaryTypes.String},
+	{Name: "is_mql", Type: arrow.FixedWidthTypes.Boolean},
+	{Name: "funnel_stage", Type: arrow.BinaryTypes.String},
+	{Name: "owner", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "queue", Type: arrow.BinaryTypes.String},
+	{Name: "sla_due_at", Type: timestampUTC, Nullable: true},
+	{Name: "route_reason", Type: arrow.BinaryTypes.String},
+	{Name: "run_id", Type: arrow.BinaryTypes.String},
+	{Name: "scored_at", Type: timestampUTC},
+}
+
+// routingSchema is the `routing` dataset: one row per entity, what sales
+// and marketing act on.
+var routingSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "entity_id", Type: arrow.BinaryTypes.String},
+	{Name: "lead_rank", Type: arrow.BinaryTypes.String},
+	{Name: "is_mql", Type: arrow.FixedWidthTypes.Boolean},
+	{Name: "segment", Type: arrow.BinaryTypes.String},
+	{Name: "queue", Type: arrow.BinaryTypes.String},
+	{Name: "team", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "owner", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "route_reason", Type: arrow.BinaryTypes.String},
+	{Name: "sla_due_at", Type: timestampUTC, Nullable: true},
+	{Name: "run_id", Type: arrow.BinaryTypes.String},
+}, nil)
+
+// scoreWriters writes contacts into one part file per segment and the
+// routing dataset beside them.
+type scoreWriters struct {
+	ctx      context.Context
+	rc       *RunContext
+	contacts *arrow.Schema
+	segments map[string]*ParquetWriter
+	routing  *ParquetWriter
+	err      error
+}
+
+func newScoreWriters(ctx context.Context, rc *RunContext, golden *arrow.Schema) *scoreWriters {
+	fields := append(append([]arrow.Field(nil), golden.Fields()...), scoreFields...)
+	return &scoreWriters{ctx: ctx, rc: rc, contacts: arrow.NewSchema(fields, nil), segments: map[string]*ParquetWriter{}}
+}
+
+// write appends one golden batch and its results.
+func (w *scoreWriters) write(golden arrow.Record, results []score.Result) error {
+	n := len(results)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(scoreFields, nil))
+	defer b.Release()
+	scored := w.rc.Now.UTC()
+	for _, r := range results {
+		b.Field(0).(*array.Int64Builder).Append(int64(r.FitScore))
+		b.Field(1).(*array.Int64Builder).Append(int64(r.FitGrade))
+		b.Field(2).(*array.Float64Builder).Append(r.EngagementScore)
+		b.Field(3).(*array.StringBuilder).Append(r.EngagementGrade)
+		b.Field(4).(*array.StringBuilder).Append(r.LeadRank)
+		b.Field(5).(*array.BooleanBuilder).Append(r.IsMQL)
+		b.Field(6).(*array.StringBuilder).Append(r.FunnelStage)
+		appendOptString(b.Field(7).(*array.StringBuilder), r.Owner)
+		b.Field(8).(*array.StringBuilder).Append(r.Queue)
+		appendOptTime(b.Field(9).(*array.TimestampBuilder), r.SLADueAt)
+		b.Field(10).(*array.StringBuilder).Append(r.RouteReason)
+		b.Field(11).(*array.StringBuilder).Append(w.rc.RunID)
+		b.Field(12).(*array.TimestampBuilder).Append(arrow.Timestamp(scored.UnixMicro()))
+	}
+	added := b.NewRecord()
+	defer added.Release()
+	cols := append(append([]arrow.Array(nil), golden.Columns()...), added.Columns()...)
+	full := array.NewRecord(w.contacts, cols, int64(n))
+	defer full.Release()
+
+	bySegment := map[string][]bool{}
+	for i, r := range results {
+		mask := bySegment[r.Segment]
+		if mask == nil {
+			mask = make([]bool, n)
+			bySegment[r.Segment] = mask
+		}
+		mask[i] = true
+	}
+	segs := make([]string, 0, len(bySegment))
+	for s := range bySegment {
+		segs = append(segs, s)
+	}
+	sort.Strings(segs)
+	for _, seg := range segs {
+		part := full
+		if len(segs) > 1 {
+			mb := array.NewBooleanBuilder(memory.DefaultAllocator)
+			mb.AppendValues(bySegment[seg], nil)
+			mask := mb.NewArray()
+			mb.Release()
+			filtered, err := compute.FilterRecordBatch(w.ctx, full, mask, compute.DefaultFilterOptions())
+			mask.Release()
+			if err != nil {
+				return fmt.Errorf("split segment %s: %w", seg, err)
+			}
+			defer filtered.Release()
+			part = filtered
+		}
+		pw := w.segments[seg]
+		if pw == nil {
+			key := fmt.Sprintf("%ssegment=%s/part-00000.parquet", w.rc.DatasetPrefix("score", "contacts"), seg)
+			var err error
+			if pw, err = NewParquetWriter(w.ctx, w.rc.Work, key, w.contacts, w.rc.Config.Parquet); err != nil {
+				return err
+			}
+			w.segments[seg] = pw
+		}
+		if err := pw.Write(part); err != nil {
+			return err
+		}
+	}
+	return w.writeRouting(golden, results)
+}
+
+func (w *scoreWriters) writeRouting(golden arrow.Record, results []score.Result) error {
+	if w.routing == nil {
+		var err error
+		w.routing, err = NewParquetWriter(w.ctx, w.rc.Work, w.rc.DatasetPrefix("score", "routing")+"part-00000.parquet", routingSchema, w.rc.Config.Parquet)
+		if err != nil {
+			return err
+		}
+	}
+	b := array.NewRecordBuilder(memory.DefaultAllocator, routingSchema)
+	defer b.Release()
+	ids := stringCol(golden, "entity_id")
+	for i, r := range results {
+		b.Field(0).(*array.StringBuilder).Append(ids.Value(i))
+		b.Field(1).(*array.StringBuilder).Append(r.LeadRank)
+		b.Field(2).(*array.BooleanBuilder).Append(r.IsMQL)
+		b.Field(3).(*array.StringBuilder).Append(r.Segment)
+		b.Field(4).(*array.StringBuilder).Append(r.Queue)
+		appendOptString(b.Field(5).(*array.StringBuilder), r.Team)
+		appendOptString(b.Field(6).(*array.StringBuilder), r.Owner)
+		b.Field(7).(*array.StringBuilder).Append(r.RouteReason)
+		appendOptTime(b.Field(8).(*array.TimestampBuilder), r.SLADueAt)
+		b.Field(9).(*array.StringBuilder).Append(w.rc.RunID)
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	return w.routing.Write(rec)
+}
+
+func (w *scoreWriters) close() (*StageResult, error) {
+	res := &StageResult{Datasets: map[string][]FileInfo{}}
+	segs := make([]string, 0, len(w.segments))
+	for s := range w.segments {
+		segs = append(segs, s)
+	}
+	sort.Strings(segs)
+	for _, s := range segs {
+		fi, err := w.segments[s].Close()
+		delete(w.segments, s)
+		if err != nil {
+			return nil, err
+		}
+		res.Datasets["contacts"] = append(res.Datasets["contacts"], fi)
+	}
+	if w.routing != nil {
+		fi, err := w.routing.Close()
+		w.routing = nil
+		if err != nil {
+			return nil, err
+		}
+		res.Datasets["routing"] = []FileInfo{fi}
+	}
+	return res, nil
+}
+
+// abort discards whatever was not closed.
+func (w *scoreWriters) abort() {
+	for _, pw := range w.segments {
+		pw.Abort()
+	}
+	if w.routing != nil {
+		w.routing.Abort()
+	}
+}
+
+func appendOptTime(b *array.TimestampBuilder, t interface {
+	IsZero() bool
+	UnixMicro() int64
+}) {
+	if t.IsZero() {
+		b.AppendNull()
+	} else {
+		b.Append(arrow.Timestamp(t.UnixMicro()))
+	}
+}
