@@ -6,51 +6,75 @@ import "slices"
 // columns (first_name, last_name, email_key, phone_e164, company_key, city,
 // postal_code, title_norm), so a config that says nothing about dedupe still
 // gets good results. Use ForColumns when a table lacks some of them.
+//
+// Fellegi-Sunter adds the comparisons' weights as if they were independent
+// evidence. Contact fields are not: colleagues share a company, its email
+// domain and often a city, and mailboxes are built from names and that
+// domain. The model is shaped so that one fact is not counted twice:
+//   - email compares whole mailboxes only (no partial user or domain level:
+//     a different mailbox at the same domain is a colleague, not half a
+//     match), and an exact mailbox weighs a fixed ~10 bits instead of its
+//     random-pair rarity (~17 bits): mailboxes such as anna@company or
+//     info@company are shared by colleagues whose company and first name
+//     already agree.
+//   - a swap of first and last name (also with a typo or nickname, by
+//     Jaro-Winkler on both crossings) is scored once, by first_name; the
+//     last_name comparison abstains on it (a fixed level with m = u). So
+//     last_name's else holds almost only different people and EM makes it
+//     strongly negative.
+//   - names are learned only from pairs sharing a phone number: pairs
+//     sharing a mailbox include colleagues on a shared one, which look like
+//     matches to EM and would teach it that surnames often differ.
+//   - no blocking rule pairs records on names alone: at 100k+ records such
+//     a rule yields mostly namesakes, which inflates the prior estimated
+//     from the candidate pairs (without term frequencies) several-fold.
+//     Duplicates share a mailbox, a phone or a company (with a similar
+//     first name or the same last name), or a last name and postcode.
 func DefaultSettings() Settings {
-	nameLevels := func(tf bool, swapWith string) []Level {
-		lv := []Level{{Type: "null"}, {Type: "exact", TermFrequency: tf}}
-		if swapWith != "" {
-			lv = append(lv, Level{Type: "swapped", Other: swapWith})
-		}
-		return append(lv,
-			Level{Type: "jaro_winkler", Threshold: 0.92},
-			Level{Type: "jaro_winkler", Threshold: 0.8},
-			Level{Type: "initials"},
-			Level{Type: "else"})
+	fixed := func(m, u float64) (*float64, *float64) { return &m, &u }
+	// m = u: the level carries no weight either way.
+	swapM, swapU := fixed(0.01, 0.01)
+	// m near the share of duplicate pairs that share a mailbox; u puts the
+	// weight at log2(1024) = 10 bits.
+	mailM, mailU := fixed(0.55, 0.55/1024)
+	nameLevels := func(swap Level) []Level {
+		return []Level{{Type: "null"}, {Type: "exact", TermFrequency: true}, swap,
+			{Type: "jaro_winkler", Threshold: 0.92},
+			{Type: "jaro_winkler", Threshold: 0.8},
+			{Type: "initials"},
+			{Type: "else"}}
 	}
 	s := Settings{
-		// Rules stay selective at a million records: a phonetic last name
-		// with only a first initial makes blocks of thousands for common
-		// names, while both names phonetic keep typos and stay small.
+		// Rules stay selective at a million records: every key pairs a
+		// name with a company or a postcode, or is an identifier.
 		BlockingRules: []BlockingRule{
 			{Name: "email", Keys: []string{"email_key"}},
 			{Name: "phone", Keys: []string{"phone_e164"}},
-			{Name: "names_sound", Keys: []string{"last_name:dmetaphone", "first_name:dmetaphone"}},
 			{Name: "first_name_sound_company", Keys: []string{"first_name:dmetaphone", "company_key"}},
 			{Name: "last_name_company", Keys: []string{"last_name", "company_key"}},
 			{Name: "last_name_postal_code", Keys: []string{"last_name", "postal_code"}},
 		},
 		TrainingBlockingRules: []BlockingRule{
-			{Name: "email", Keys: []string{"email_key"}},
 			{Name: "phone", Keys: []string{"phone_e164"}},
 			{Name: "full_name", Keys: []string{"first_name", "last_name"}},
 		},
 		Comparisons: []Comparison{
-			{Name: "first_name", Column: "first_name", Levels: nameLevels(true, "last_name")},
-			{Name: "last_name", Column: "last_name", Levels: nameLevels(true, "")},
+			{Name: "first_name", Column: "first_name", Levels: nameLevels(
+				Level{Type: "swapped", Other: "last_name", Threshold: 0.8})},
+			{Name: "last_name", Column: "last_name", Levels: nameLevels(
+				Level{Type: "swapped", Other: "first_name", Threshold: 0.8, M: swapM, U: swapU})},
 			{Name: "email", Column: "email_key", Levels: []Level{
-				// A typo, not Jaro-Winkler: addresses are built from names, so
-				// two namesakes' addresses look alike without being one mailbox.
-				{Type: "null"}, {Type: "exact"}, {Type: "damerau_levenshtein", Distance: 1},
-				{Type: "email_user"}, {Type: "email_domain"}, {Type: "else"}}},
+				{Type: "null"}, {Type: "exact", M: mailM, U: mailU}, {Type: "else"}}},
 			{Name: "phone", Column: "phone_e164", Levels: []Level{
 				{Type: "null"}, {Type: "exact"}, {Type: "damerau_levenshtein", Distance: 1}, {Type: "else"}}},
 			{Name: "company", Column: "company_key", Levels: []Level{
 				{Type: "null"}, {Type: "exact", TermFrequency: true}, {Type: "jaro_winkler", Threshold: 0.9}, {Type: "else"}}},
 			{Name: "city", Column: "city", Levels: []Level{
 				{Type: "null"}, {Type: "exact", TermFrequency: true}, {Type: "jaro_winkler", Threshold: 0.9}, {Type: "else"}}},
+			// Term frequencies: some cities have a single postcode (2000,
+			// 4000), which then says no more than the city.
 			{Name: "postal_code", Column: "postal_code", Levels: []Level{
-				{Type: "null"}, {Type: "exact"}, {Type: "levenshtein", Distance: 1}, {Type: "else"}}},
+				{Type: "null"}, {Type: "exact", TermFrequency: true}, {Type: "levenshtein", Distance: 1}, {Type: "else"}}},
 			{Name: "title", Column: "title_norm", Levels: []Level{
 				{Type: "null"}, {Type: "exact"}, {Type: "jaro_winkler", Threshold: 0.85}, {Type: "else"}}},
 		},

@@ -37,7 +37,9 @@ cfg="$DIR/data/leadsmith.yaml"
 rm -rf "$DIR/data/_work" "$DIR/data/_output"
 measure extract   "$DIR/leadsmith" extract   --config "$cfg" --date 2026-11-23
 measure normalize "$DIR/leadsmith" normalize --config "$cfg" --date 2026-11-23
+measure dedupe    "$DIR/leadsmith" dedupe    --config "$cfg" --date 2026-11-23
 measure publish   "$DIR/leadsmith" publish   --config "$cfg" --date 2026-11-23
+"$DIR/leadsmith" eval --config "$cfg" --date 2026-11-23 --truth-column true_entity_id 2>/dev/null | head -3 | sed 's/^/dedupe eval: /'
 measure run-all   "$DIR/leadsmith" run --force --config "$cfg" --date 2026-11-23
 
 # DuckDB converting the same input objects to zstd Parquet, all as text.
