@@ -247,6 +247,39 @@ func (p *ParquetFile) Each(ctx context.Context, fn func(arrow.Record) error) err
 	return nil
 }
 
+// EachColumns is Each reading only the named top-level primitive columns
+// (a projection: the other column chunks are never fetched or decoded).
+// A name the file lacks is skipped; the record holds the rest.
+func (p *ParquetFile) EachColumns(ctx context.Context, names []string, fn func(arrow.Record) error) error {
+	var leaves []int
+	sc := p.pf.MetaData().Schema
+	for _, n := range names {
+		if i := sc.ColumnIndexByName(n); i >= 0 {
+			leaves = append(leaves, i)
+		}
+	}
+	if len(leaves) == 0 {
+		return nil
+	}
+	rr, err := p.fr.GetRecordReader(ctx, leaves, nil)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", p.key, err)
+	}
+	defer rr.Release()
+	for rr.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(rr.Record()); err != nil {
+			return err
+		}
+	}
+	if err := rr.Err(); err != nil && err != io.EOF {
+		return fmt.Errorf("read %s: %w", p.key, err)
+	}
+	return nil
+}
+
 // Close releases the file and the object it reads.
 func (p *ParquetFile) Close() error { return p.pf.Close() }
 

@@ -246,14 +246,19 @@ func scoreValue(a arrow.Array, i int, kind score.ColumnKind) score.Value {
 	return score.Null
 }
 
-// eachBatch calls fn for every record batch of the files, in order.
-func eachBatch(ctx context.Context, s Store, files []FileInfo, fn func(arrow.Record) error) error {
+// eachBatch calls fn for every record batch of the files, in order; with
+// columns given, only those columns are read.
+func eachBatch(ctx context.Context, s Store, files []FileInfo, fn func(arrow.Record) error, columns ...string) error {
 	for _, f := range files {
 		pf, err := OpenParquet(ctx, s, f.Key)
 		if err != nil {
 			return err
 		}
-		err = pf.Each(ctx, fn)
+		if len(columns) > 0 {
+			err = pf.EachColumns(ctx, columns, fn)
+		} else {
+			err = pf.Each(ctx, fn)
+		}
 		pf.Close()
 		if err != nil {
 			return err

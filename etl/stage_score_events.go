@@ -23,43 +23,59 @@ type entityIndex struct {
 // buildEntityIndex joins every record's email key and record id to its
 // entity, so events of merged duplicates land on one entity.
 func buildEntityIndex(ctx context.Context, rc *RunContext, golden []FileInfo, clusters []FileInfo, normalized []FileInfo) (*entityIndex, error) {
-	ix := &entityIndex{byEntity: map[string]int32{}, byEmail: map[string]int32{}, byRecord: map[string]int32{}}
-	err := eachRecord(ctx, rc.Work, golden, func(rec arrow.Record, i int) error {
-		ix.byEntity[strings.Clone(strAt(stringCol(rec, "entity_id"), i))] = int32(len(ix.byEntity))
+	var records, ents int64
+	for _, f := range normalized {
+		records += f.Rows
+	}
+	for _, f := range golden {
+		ents += f.Rows
+	}
+	// Presized: these maps hold a million keys, and growing them rehashes.
+	ix := &entityIndex{byEntity: make(map[string]int32, ents), byEmail: make(map[string]int32, records), byRecord: make(map[string]int32, records)}
+	err := eachBatch(ctx, rc.Work, golden, func(rec arrow.Record) error {
+		ids := stringCol(rec, "entity_id")
+		for i := 0; i < int(rec.NumRows()); i++ {
+			ix.byEntity[strings.Clone(strAt(ids, i))] = int32(len(ix.byEntity))
+		}
 		return nil
-	})
+	}, "entity_id")
 	if err != nil {
 		return nil, err
 	}
-	recordEntity := map[string]int32{} // source/record_id -> row
-	err = eachRecord(ctx, rc.Work, clusters, func(rec arrow.Record, i int) error {
-		row, ok := ix.byEntity[strAt(stringCol(rec, "entity_id"), i)]
-		if !ok {
-			return nil
-		}
-		id := strAt(stringCol(rec, "record_id"), i)
-		recordEntity[strAt(stringCol(rec, "source"), i)+"/"+id] = row
-		if _, dup := ix.byRecord[id]; !dup {
-			ix.byRecord[strings.Clone(id)] = row
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = eachRecord(ctx, rc.Work, normalized, func(rec arrow.Record, i int) error {
-		key := strAt(stringCol(rec, "email_key"), i)
-		if key == "" {
-			return nil
-		}
-		row, ok := recordEntity[strAt(stringCol(rec, "source"), i)+"/"+strAt(stringCol(rec, "record_id"), i)]
-		if ok {
-			if _, dup := ix.byEmail[key]; !dup {
-				ix.byEmail[strings.Clone(key)] = row
+	recordEntity := make(map[string]int32, records) // source/record_id -> row
+	err = eachBatch(ctx, rc.Work, clusters, func(rec arrow.Record) error {
+		ents, ids, srcs := stringCol(rec, "entity_id"), stringCol(rec, "record_id"), stringCol(rec, "source")
+		for i := 0; i < int(rec.NumRows()); i++ {
+			row, ok := ix.byEntity[strAt(ents, i)]
+			if !ok {
+				continue
+			}
+			id := strAt(ids, i)
+			recordEntity[strAt(srcs, i)+"/"+id] = row
+			if _, dup := ix.byRecord[id]; !dup {
+				ix.byRecord[strings.Clone(id)] = row
 			}
 		}
 		return nil
-	})
+	}, "entity_id", "record_id", "source")
+	if err != nil {
+		return nil, err
+	}
+	err = eachBatch(ctx, rc.Work, normalized, func(rec arrow.Record) error {
+		keys, srcs, ids := stringCol(rec, "email_key"), stringCol(rec, "source"), stringCol(rec, "record_id")
+		for i := 0; i < int(rec.NumRows()); i++ {
+			key := strAt(keys, i)
+			if key == "" {
+				continue
+			}
+			if row, ok := recordEntity[strAt(srcs, i)+"/"+strAt(ids, i)]; ok {
+				if _, dup := ix.byEmail[key]; !dup {
+					ix.byEmail[strings.Clone(key)] = row
+				}
+			}
+		}
+		return nil
+	}, "email_key", "source", "record_id")
 	return ix, err
 }
 
@@ -88,54 +104,58 @@ func loadEvents(ctx context.Context, rc *RunContext, files []FileInfo, ix *entit
 	es := &eventSet{}
 	typeIDs, urlIDs := map[string]uint16{}, map[string]uint32{"": 0}
 	es.urls = []string{""}
-	emailRow := map[string]int32{} // raw email -> row (-1: none); raw addresses repeat per person
-	err := eachRecord(ctx, rc.Work, files, func(rec arrow.Record, i int) error {
-		es.read++
-		row := int32(-1)
-		if email := strAt(stringCol(rec, "email"), i); email != "" {
-			r, ok := emailRow[email]
-			if !ok {
-				r = -1
-				if e := normalize.Email(email); e.OK {
-					if v, ok := ix.byEmail[e.MatchKey]; ok {
-						r = v
+	emailRow := make(map[string]int32, len(ix.byEmail)) // raw email -> row (-1: none); raw addresses repeat per person
+	err := eachBatch(ctx, rc.Work, files, func(rec arrow.Record) error {
+		emails, recIDs, times := stringCol(rec, "email"), stringCol(rec, "record_id"), stringCol(rec, "occurred_at")
+		types, urls := stringCol(rec, "event_type"), stringCol(rec, "url")
+		for i := 0; i < int(rec.NumRows()); i++ {
+			es.read++
+			row := int32(-1)
+			if email := strAt(emails, i); email != "" {
+				r, ok := emailRow[email]
+				if !ok {
+					r = -1
+					if e := normalize.Email(email); e.OK {
+						if v, ok := ix.byEmail[e.MatchKey]; ok {
+							r = v
+						}
 					}
+					emailRow[strings.Clone(email)] = r
 				}
-				emailRow[strings.Clone(email)] = r
+				row = r
 			}
-			row = r
-		}
-		if row < 0 {
-			if v, ok := ix.byRecord[strAt(stringCol(rec, "record_id"), i)]; ok {
-				row = v
+			if row < 0 {
+				if v, ok := ix.byRecord[strAt(recIDs, i)]; ok {
+					row = v
+				}
 			}
+			if row < 0 {
+				es.unmatched++
+				continue
+			}
+			at, ok, _ := normalize.Timestamp(strAt(times, i), rc.Now)
+			if !ok {
+				es.undated++
+				continue
+			}
+			typ := strings.ToLower(strings.TrimSpace(strAt(types, i)))
+			tid, ok := typeIDs[typ]
+			if !ok {
+				tid = uint16(len(es.types))
+				typeIDs[strings.Clone(typ)] = tid
+				es.types = append(es.types, strings.Clone(typ))
+			}
+			url := strAt(urls, i)
+			uid, ok := urlIDs[url]
+			if !ok {
+				uid = uint32(len(es.urls))
+				urlIDs[strings.Clone(url)] = uid
+				es.urls = append(es.urls, strings.Clone(url))
+			}
+			es.events = append(es.events, compactEvent{entity: row, typ: tid, url: uid, at: at.UnixMicro()})
 		}
-		if row < 0 {
-			es.unmatched++
-			return nil
-		}
-		at, ok, _ := normalize.Timestamp(strAt(stringCol(rec, "occurred_at"), i), rc.Now)
-		if !ok {
-			es.undated++
-			return nil
-		}
-		typ := strings.ToLower(strings.TrimSpace(strAt(stringCol(rec, "event_type"), i)))
-		tid, ok := typeIDs[typ]
-		if !ok {
-			tid = uint16(len(es.types))
-			typeIDs[strings.Clone(typ)] = tid
-			es.types = append(es.types, strings.Clone(typ))
-		}
-		url := strAt(stringCol(rec, "url"), i)
-		uid, ok := urlIDs[url]
-		if !ok {
-			uid = uint32(len(es.urls))
-			urlIDs[strings.Clone(url)] = uid
-			es.urls = append(es.urls, strings.Clone(url))
-		}
-		es.events = append(es.events, compactEvent{entity: row, typ: tid, url: uid, at: at.UnixMicro()})
 		return nil
-	})
+	}, "email", "record_id", "occurred_at", "event_type", "url")
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/apache/arrow/go/v17/arrow/compute"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/leadsmith/leadsmith/score"
 )
@@ -88,14 +87,9 @@ func (w *scoreWriters) write(golden arrow.Record, results []score.Result) error 
 	full := array.NewRecord(w.contacts, cols, int64(n))
 	defer full.Release()
 
-	bySegment := map[string][]bool{}
+	bySegment := map[string][]int{}
 	for i, r := range results {
-		mask := bySegment[r.Segment]
-		if mask == nil {
-			mask = make([]bool, n)
-			bySegment[r.Segment] = mask
-		}
-		mask[i] = true
+		bySegment[r.Segment] = append(bySegment[r.Segment], i)
 	}
 	segs := make([]string, 0, len(bySegment))
 	for s := range bySegment {
@@ -105,12 +99,7 @@ func (w *scoreWriters) write(golden arrow.Record, results []score.Result) error 
 	for _, seg := range segs {
 		part := full
 		if len(segs) > 1 {
-			mb := array.NewBooleanBuilder(memory.DefaultAllocator)
-			mb.AppendValues(bySegment[seg], nil)
-			mask := mb.NewArray()
-			mb.Release()
-			filtered, err := compute.FilterRecordBatch(w.ctx, full, mask, compute.DefaultFilterOptions())
-			mask.Release()
+			filtered, err := takeRows(full, bySegment[seg])
 			if err != nil {
 				return fmt.Errorf("split segment %s: %w", seg, err)
 			}
