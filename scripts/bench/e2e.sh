@@ -7,6 +7,7 @@
 #   scripts/bench/e2e.sh                 # 1,000,000 contacts
 #   N=200000 scripts/bench/e2e.sh        # smaller
 #   BENCH_DIR=/tmp/lsb scripts/bench/e2e.sh
+#   N=1430000 EVENTS=10000000 scripts/bench/e2e.sh   # ~1M entities, 10M events (the score figure)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${N:-1000000}
@@ -31,13 +32,14 @@ to_seconds() { awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2
 rm -f "$DIR/results.txt"
 if [ ! -f "$DIR/data/leadsmith.yaml" ] || [ "${REGENERATE:-0}" = 1 ]; then
   rm -rf "$DIR/data"
-  measure generate "$DIR/leadsmith" fixtures generate --contacts "$N" --seed "$SEED" --out "$DIR/data"
+  measure generate "$DIR/leadsmith" fixtures generate --contacts "$N" --seed "$SEED" --activities "${EVENTS:-0}" --out "$DIR/data"
 fi
 cfg="$DIR/data/leadsmith.yaml"
 rm -rf "$DIR/data/_work" "$DIR/data/_output"
 measure extract   "$DIR/leadsmith" extract   --config "$cfg" --date 2026-11-23
 measure normalize "$DIR/leadsmith" normalize --config "$cfg" --date 2026-11-23
 measure dedupe    "$DIR/leadsmith" dedupe    --config "$cfg" --date 2026-11-23
+measure score     "$DIR/leadsmith" score     --config "$cfg" --date 2026-11-23
 measure publish   "$DIR/leadsmith" publish   --config "$cfg" --date 2026-11-23
 "$DIR/leadsmith" eval --config "$cfg" --date 2026-11-23 --truth-column true_entity_id 2>/dev/null | head -3 | sed 's/^/dedupe eval: /'
 measure run-all   "$DIR/leadsmith" run --force --config "$cfg" --date 2026-11-23
