@@ -228,23 +228,7 @@ func (p *ParquetFile) NumRows() int64 { return p.pf.NumRows() }
 // Each calls fn for every record batch of the file, in order. The record is
 // released after fn returns; fn must Retain it to keep it.
 func (p *ParquetFile) Each(ctx context.Context, fn func(arrow.Record) error) error {
-	rr, err := p.fr.GetRecordReader(ctx, nil, nil)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", p.key, err)
-	}
-	defer rr.Release()
-	for rr.Next() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := fn(rr.Record()); err != nil {
-			return err
-		}
-	}
-	if err := rr.Err(); err != nil && err != io.EOF {
-		return fmt.Errorf("read %s: %w", p.key, err)
-	}
-	return nil
+	return p.each(ctx, nil, fn)
 }
 
 // EachColumns is Each reading only the named top-level primitive columns
@@ -261,6 +245,11 @@ func (p *ParquetFile) EachColumns(ctx context.Context, names []string, fn func(a
 	if len(leaves) == 0 {
 		return nil
 	}
+	return p.each(ctx, leaves, fn)
+}
+
+// each reads the given leaf columns (nil: all).
+func (p *ParquetFile) each(ctx context.Context, leaves []int, fn func(arrow.Record) error) error {
 	rr, err := p.fr.GetRecordReader(ctx, leaves, nil)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", p.key, err)
