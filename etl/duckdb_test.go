@@ -25,9 +25,9 @@ func duckQuery(t *testing.T, sql ...string) []duckResult {
 	root, _ := filepath.Abs("..")
 	if _, err := os.Stat(filepath.Join(root, "node_modules", "@duckdb", "node-api")); err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatal("DuckDB (@duckdb/node-api) is not installed; scripts/test.sh installs it with npm ci")
+			t.Fatal("DuckDB (@duckdb/node-api) is not installed; scripts/test.sh installs it with npm")
 		}
-		t.Skip("DuckDB (@duckdb/node-api) is not installed: run `npm ci` in the repository root (scripts/test.sh does)")
+		t.Skip("DuckDB (@duckdb/node-api) is not installed: run scripts/setup-test-tools.sh")
 	}
 	cmd := exec.Command("node", append([]string{filepath.Join(root, "scripts", "duckdb-query.mjs")}, sql...)...)
 	cmd.Dir = root

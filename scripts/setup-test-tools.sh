@@ -21,5 +21,7 @@ fi
 if [ ! -d "node_modules/$DUCKDB_PKG" ]; then
   command -v npm >/dev/null 2>&1 || { echo "setup: npm is required for the DuckDB read-back tests" >&2; exit 1; }
   echo "setup: installing $DUCKDB_PKG from npm" >&2
-  npm ci --no-audit --no-fund >&2
+  # The exact version is pinned in package.json; npm here writes lock files
+  # that its own `npm ci` rejects, so none is kept.
+  npm install --no-audit --no-fund --no-package-lock >&2
 fi

@@ -14,7 +14,7 @@ N=${N:-1000000}
 DIR=${BENCH_DIR:-/tmp/leadsmith-bench-$N}
 SEED=${SEED:-42}
 mkdir -p "$DIR"
-[ -d node_modules/@duckdb/node-api ] || npm ci --no-audit --no-fund >&2
+[ -d node_modules/@duckdb/node-api ] || npm install --no-audit --no-fund --no-package-lock >&2
 
 go build -o "$DIR/leadsmith" ./cmd/leadsmith
 
