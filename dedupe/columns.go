@@ -12,7 +12,6 @@ import (
 // (lower-casing, transforms, interning, date and number parsing) is paid
 // here once so that comparing a pair allocates nothing.
 type colData struct {
-	key     string
 	val     []string
 	id      []uint32 // interned value; 0 is null, equal ids mean equal values
 	count   []uint32 // records per id, for term frequencies

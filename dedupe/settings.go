@@ -349,34 +349,6 @@ func validateLevels(path string, c Comparison, checkColumn func(path, col string
 	return errs
 }
 
-// usedColumns lists every column the settings block or compare on.
-func (s Settings) usedColumns() []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(c string) {
-		if c != "" && !seen[c] {
-			seen[c] = true
-			out = append(out, c)
-		}
-	}
-	for _, rules := range [][]BlockingRule{s.BlockingRules, s.TrainingBlockingRules} {
-		for _, r := range rules {
-			for _, k := range r.Keys {
-				if col, _, err := parseKeyExpr(k); err == nil {
-					add(col)
-				}
-			}
-		}
-	}
-	for _, c := range s.Comparisons {
-		add(c.Column)
-		for _, lv := range c.Levels {
-			add(lv.Other)
-		}
-	}
-	return out
-}
-
 // joinErrors folds Validate's list into one error for callers that stop at
 // the first problem but should still see them all.
 func joinErrors(errs []error) error { return errors.Join(errs...) }

@@ -61,21 +61,24 @@ func Evaluate(ctx context.Context, rc *RunContext, truthColumn string) (*EvalRep
 	}
 	cluster := make([]int32, len(t.IDs))
 	entities := map[string]int32{}
-	err = eachRecord(ctx, rc.Work, dd.Datasets["clusters"], func(rec arrow.Record, i int) error {
-		key := strAt(stringCol(rec, "source"), i) + "/" + strAt(stringCol(rec, "record_id"), i)
-		idx, ok := index[key]
-		if !ok {
-			return fmt.Errorf("clusters list record %s that normalize does not have", key)
+	err = eachBatch(ctx, rc.Work, dd.Datasets["clusters"], func(rec arrow.Record) error {
+		srcs, ids, ents := stringCol(rec, "source"), stringCol(rec, "record_id"), stringCol(rec, "entity_id")
+		for i := 0; i < int(rec.NumRows()); i++ {
+			key := strAt(srcs, i) + "/" + strAt(ids, i)
+			idx, ok := index[key]
+			if !ok {
+				return fmt.Errorf("clusters list record %s that normalize does not have", key)
+			}
+			id := strAt(ents, i)
+			c, ok := entities[id]
+			if !ok {
+				c = int32(len(entities))
+				entities[strings.Clone(id)] = c
+			}
+			cluster[idx] = c
 		}
-		id := strAt(stringCol(rec, "entity_id"), i)
-		c, ok := entities[id]
-		if !ok {
-			c = int32(len(entities))
-			entities[strings.Clone(id)] = c
-		}
-		cluster[idx] = c
 		return nil
-	})
+	}, "source", "record_id", "entity_id")
 	if err != nil {
 		return nil, err
 	}
@@ -88,16 +91,19 @@ func Evaluate(ctx context.Context, rc *RunContext, truthColumn string) (*EvalRep
 		return nil, err
 	}
 	pairs := &dedupe.Pairs{}
-	err = eachRecord(ctx, rc.Work, dd.Datasets["pairs"], func(rec arrow.Record, i int) error {
-		l, lok := index[strAt(stringCol(rec, "record_id_l"), i)]
-		r, rok := index[strAt(stringCol(rec, "record_id_r"), i)]
-		if !lok || !rok {
-			return fmt.Errorf("pairs list a record that normalize does not have")
+	err = eachBatch(ctx, rc.Work, dd.Datasets["pairs"], func(rec arrow.Record) error {
+		ls, rs := stringCol(rec, "record_id_l"), stringCol(rec, "record_id_r")
+		probs, _ := rec.Column(rec.Schema().FieldIndices("match_probability")[0]).(*array.Float64)
+		for i := 0; i < int(rec.NumRows()); i++ {
+			l, lok := index[strAt(ls, i)]
+			r, rok := index[strAt(rs, i)]
+			if !lok || !rok || probs == nil {
+				return fmt.Errorf("pairs list a record that normalize does not have")
+			}
+			pairs.L, pairs.R, pairs.Prob = append(pairs.L, l), append(pairs.R, r), append(pairs.Prob, float32(probs.Value(i)))
 		}
-		prob := rec.Column(rec.Schema().FieldIndices("match_probability")[0]).(*array.Float64).Value(i)
-		pairs.L, pairs.R, pairs.Prob = append(pairs.L, l), append(pairs.R, r), append(pairs.Prob, float32(prob))
 		return nil
-	})
+	}, "record_id_l", "record_id_r", "match_probability")
 	if err != nil {
 		return nil, err
 	}
@@ -130,29 +136,6 @@ func (r *EvalReport) WriteText(w io.Writer, workURI string) {
 		fmt.Fprintf(w, "%-10g %9d %9.4f %9.4f %9.4f %9.4f\n", p.Threshold, p.Clusters, p.Precision, p.Recall, p.F1, p.BCubedF1)
 	}
 	fmt.Fprintf(w, "\nprecision-recall chart: %s/%s\n", strings.TrimSuffix(workURI, "/"), r.ChartKey)
-}
-
-// eachRecord calls fn for every row of the files.
-func eachRecord(ctx context.Context, s Store, files []FileInfo, fn func(rec arrow.Record, i int) error) error {
-	for _, f := range files {
-		pf, err := OpenParquet(ctx, s, f.Key)
-		if err != nil {
-			return err
-		}
-		err = pf.Each(ctx, func(rec arrow.Record) error {
-			for i := 0; i < int(rec.NumRows()); i++ {
-				if err := fn(rec, i); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		pf.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // ExplainPair prints the match-weight waterfall of two records of the run,

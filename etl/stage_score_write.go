@@ -52,7 +52,6 @@ type scoreWriters struct {
 	contacts *arrow.Schema
 	segments map[string]*ParquetWriter
 	routing  *ParquetWriter
-	err      error
 }
 
 func newScoreWriters(ctx context.Context, rc *RunContext, golden *arrow.Schema) *scoreWriters {

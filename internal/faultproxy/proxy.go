@@ -140,7 +140,7 @@ func (c Config) validate() error {
 		return fmt.Errorf("fault shares add up to %v: must not exceed 1", sum)
 	}
 	if c.Stall > 0 && c.StallFor <= 0 {
-		return errors.New("Stall share set without a StallFor duration")
+		return errors.New("a Stall share needs a StallFor duration")
 	}
 	return nil
 }
