@@ -80,6 +80,12 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 
 // NewParquetWriter starts a Parquet object at key.
 func NewParquetWriter(ctx context.Context, s Store, key string, schema *arrow.Schema, o ParquetOptions) (*ParquetWriter, error) {
+	return NewParquetWriterMem(ctx, s, key, schema, o, memory.DefaultAllocator)
+}
+
+// NewParquetWriterMem is NewParquetWriter whose encoder buffers come from
+// mem (a PoolAllocator in streaming stages).
+func NewParquetWriterMem(ctx context.Context, s Store, key string, schema *arrow.Schema, o ParquetOptions, mem memory.Allocator) (*ParquetWriter, error) {
 	codec, err := o.codec()
 	if err != nil {
 		return nil, err
@@ -91,6 +97,7 @@ func NewParquetWriter(ctx context.Context, s Store, key string, schema *arrow.Sc
 		parquet.WithDataPageSize(1 << 20),
 		parquet.WithStats(true),
 		parquet.WithCreatedBy("leadsmith " + Version),
+		parquet.WithAllocator(mem),
 	}
 	level := o.Level
 	if level == 0 && codec == compress.Codecs.Zstd {
@@ -202,6 +209,12 @@ type ParquetFile struct {
 
 // OpenParquet opens a Parquet object for reading in batches.
 func OpenParquet(ctx context.Context, s Store, key string) (*ParquetFile, error) {
+	return OpenParquetMem(ctx, s, key, memory.DefaultAllocator)
+}
+
+// OpenParquetMem is OpenParquet whose batches and decoder buffers come from
+// mem (a PoolAllocator in streaming stages).
+func OpenParquetMem(ctx context.Context, s Store, key string, mem memory.Allocator) (*ParquetFile, error) {
 	ra, err := s.OpenReaderAt(ctx, key)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", key, err)
@@ -211,7 +224,7 @@ func OpenParquet(ctx context.Context, s Store, key string) (*ParquetFile, error)
 		ra.Close()
 		return nil, fmt.Errorf("read parquet %s: %w", key, err)
 	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{Parallel: false, BatchSize: BatchRows}, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{Parallel: false, BatchSize: BatchRows}, mem)
 	if err != nil {
 		pf.Close() // closes ra too
 		return nil, fmt.Errorf("read parquet %s: %w", key, err)

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -114,6 +116,10 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := runtime.GOMAXPROCS(0)
+	// Raw batches, built columns and encoder buffers all come from one
+	// pool: nothing of a batch outlives it except what the builders and the
+	// caches copy.
+	mem := NewPoolAllocator(256 << 20)
 	// Small queues: every batch in flight is several MB.
 	queues := make([]chan arrow.Record, workers)
 	for i := range queues {
@@ -128,7 +134,7 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 		}()
 		seq := 0
 		for _, f := range files {
-			pf, err := OpenParquet(ctx, rc.Work, f.Key)
+			pf, err := OpenParquetMem(ctx, rc.Work, f.Key, mem)
 			if err != nil {
 				readErr = err
 				cancel()
@@ -166,10 +172,10 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 			defer wg.Done()
 			res := &results[w]
 			res.issues = map[string]int64{}
-			nz := newRowNormalizer(schema, rc)
+			nz := newRowNormalizer(schema, rc, mem)
 			defer nz.release()
 			key := fmt.Sprintf("%spart-%05d.parquet", rc.DatasetPrefix("normalize", "normalized"), w)
-			pw, err := NewParquetWriter(ctx, rc.Work, key, schema, rc.Config.Parquet)
+			pw, err := NewParquetWriterMem(ctx, rc.Work, key, schema, rc.Config.Parquet, mem)
 			if err != nil {
 				res.err = err
 				cancel()
@@ -240,18 +246,49 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 	}, nil
 }
 
-// rowNormalizer is one worker's normalizer and builders.
+// rowNormalizer is one worker's normalizer and builders. Only the columns
+// normalize computes are built; the raw columns it keeps as they are
+// (canonical text, passthrough, lineage) are the raw batch's own arrays,
+// shared with the output record instead of copied value by value.
 type rowNormalizer struct {
-	schema *arrow.Schema
-	n      *normalize.Normalizer
-	rb     *array.RecordBuilder
+	mem      memory.Allocator
+	schema   *arrow.Schema
+	n        *normalize.Normalizer
+	rb       *array.RecordBuilder // computedSchema
+	computed map[string]int       // output field name -> index in rb
 }
 
-func newRowNormalizer(schema *arrow.Schema, rc *RunContext) *rowNormalizer {
+// computedSchema holds the output columns normalize builds: the names it
+// recases, the parsed timestamps and everything it adds.
+func computedSchema() *arrow.Schema {
+	full := NormalizedSchema(nil)
+	var fields []arrow.Field
+	for _, f := range full.Fields() {
+		switch f.Name {
+		case "first_name", "last_name", "created_at", "updated_at":
+			fields = append(fields, f)
+		case ColSourceObject, ColSourceLine:
+		default:
+			if indexOf(CanonicalColumns, f.Name) < 0 {
+				fields = append(fields, f)
+			}
+		}
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+func newRowNormalizer(schema *arrow.Schema, rc *RunContext, mem memory.Allocator) *rowNormalizer {
+	cs := computedSchema()
+	computed := make(map[string]int, cs.NumFields())
+	for i, f := range cs.Fields() {
+		computed[f.Name] = i
+	}
 	return &rowNormalizer{
-		schema: schema,
-		n:      normalize.New(normalize.Options{Now: rc.Now}),
-		rb:     array.NewRecordBuilder(memory.DefaultAllocator, schema),
+		mem:      mem,
+		schema:   schema,
+		n:        normalize.New(normalize.Options{Now: rc.Now}),
+		rb:       array.NewRecordBuilder(mem, cs),
+		computed: computed,
 	}
 }
 
@@ -274,31 +311,27 @@ func strAt(a *array.String, i int) string {
 	return a.Value(i)
 }
 
+// rawColumn is the raw batch's column of the output field f when it has
+// f's type, else an all-null column (a source without that column).
+func rawColumn(mem memory.Allocator, rec arrow.Record, f arrow.Field) arrow.Array {
+	if idx := rec.Schema().FieldIndices(f.Name); len(idx) > 0 {
+		if c := rec.Column(idx[0]); arrow.TypeEqual(c.DataType(), f.Type) {
+			c.Retain()
+			return c
+		}
+	}
+	return array.MakeArrayOfNull(mem, f.Type, int(rec.NumRows()))
+}
+
 // normalize returns the normalized record for one raw batch and the count
 // of each dq code in it.
 func (z *rowNormalizer) normalize(rec arrow.Record) (arrow.Record, map[string]int64) {
 	n := int(rec.NumRows())
-	canon := make([]*array.String, len(CanonicalColumns))
-	for i, c := range CanonicalColumns {
-		canon[i] = stringCol(rec, c)
-	}
-	col := func(name string) *array.String { return canon[indexOf(CanonicalColumns, name)] }
+	col := func(name string) *array.String { return stringCol(rec, name) }
 	first, last, full := col("first_name"), col("last_name"), col("full_name")
 	email, phone, title, company := col("email"), col("phone"), col("title"), col("company")
 	website, industry, revenue, employees := col("website"), col("industry"), col("annual_revenue"), col("employees")
 	state, country, created, updated := col("state"), col("country"), col("created_at"), col("updated_at")
-
-	nfields := z.schema.NumFields()
-	passStart := len(CanonicalColumns) + len(normalizedStrings) + 3
-	pass := make([]*array.String, nfields-passStart-2)
-	for i := range pass {
-		pass[i] = stringCol(rec, z.schema.Field(passStart+i).Name)
-	}
-	objCol := stringCol(rec, ColSourceObject)
-	var lineCol *array.Int64
-	if idx := rec.Schema().FieldIndices(ColSourceLine); len(idx) > 0 {
-		lineCol, _ = rec.Column(idx[0]).(*array.Int64)
-	}
 	var exIssues *array.List
 	if idx := rec.Schema().FieldIndices(ColExtractIssues); len(idx) > 0 {
 		exIssues, _ = rec.Column(idx[0]).(*array.List)
@@ -306,7 +339,20 @@ func (z *rowNormalizer) normalize(rec arrow.Record) (arrow.Record, map[string]in
 
 	b := z.rb
 	b.Reserve(n)
-	strB := func(i int) *array.StringBuilder { return b.Field(i).(*array.StringBuilder) }
+	field := func(name string) array.Builder { return b.Field(z.computed[name]) }
+	strB := func(name string) *array.StringBuilder { return field(name).(*array.StringBuilder) }
+	tsB := func(name string) *array.TimestampBuilder { return field(name).(*array.TimestampBuilder) }
+	firstB, lastB := strB("first_name"), strB("last_name")
+	createdB, updatedB := tsB("created_at"), tsB("updated_at")
+	added := make([]*array.StringBuilder, len(normalizedStrings))
+	for i, c := range normalizedStrings {
+		added[i] = strB(c)
+	}
+	revB := field("revenue_usd").(*array.Float64Builder)
+	empB := field("employee_count").(*array.Int64Builder)
+	lb := field("dq_issues").(*array.ListBuilder)
+	vb := lb.ValueBuilder().(*array.StringBuilder)
+
 	appendStr := func(sb *array.StringBuilder, v string) {
 		if v == "" {
 			sb.AppendNull()
@@ -314,11 +360,11 @@ func (z *rowNormalizer) normalize(rec arrow.Record) (arrow.Record, map[string]in
 			sb.Append(v)
 		}
 	}
-	appendTime := func(tb *array.TimestampBuilder, v int64, ok bool) {
-		if ok {
-			tb.Append(arrow.Timestamp(v))
-		} else {
+	appendTime := func(tb *array.TimestampBuilder, t time.Time) {
+		if t.IsZero() {
 			tb.AppendNull()
+		} else {
+			tb.Append(arrow.Timestamp(t.UnixMicro()))
 		}
 	}
 	counts := map[string]int64{}
@@ -333,80 +379,72 @@ func (z *rowNormalizer) normalize(rec arrow.Record) (arrow.Record, map[string]in
 			CreatedAt: strAt(created, i), UpdatedAt: strAt(updated, i),
 		}
 		z.n.Apply(&in, &out)
-		f := 0
-		for ci, c := range CanonicalColumns {
-			switch c {
-			case "first_name":
-				appendStr(strB(f), out.FirstName)
-			case "last_name":
-				appendStr(strB(f), out.LastName)
-			case "created_at":
-				appendTime(b.Field(f).(*array.TimestampBuilder), out.CreatedAt.UnixMicro(), !out.CreatedAt.IsZero())
-			case "updated_at":
-				appendTime(b.Field(f).(*array.TimestampBuilder), out.UpdatedAt.UnixMicro(), !out.UpdatedAt.IsZero())
-			default:
-				appendStr(strB(f), strAt(canon[ci], i))
-			}
-			f++
-		}
-		for _, v := range [...]string{
+		appendStr(firstB, out.FirstName)
+		appendStr(lastB, out.LastName)
+		appendTime(createdB, out.CreatedAt)
+		appendTime(updatedB, out.UpdatedAt)
+		for k, v := range [...]string{
 			out.FirstKey, out.LastKey,
 			out.EmailNorm, out.EmailDomain, out.EmailType, out.EmailKey, out.PhoneE164,
 			out.TitleNorm, out.Seniority, out.JobFunction, out.IndustryNorm, out.NAICSSector,
 			out.RevenueBand, out.EmployeeBand, out.CountryCode, out.StateCode, out.Region,
 			out.CompanyKey, out.Domain,
 		} {
-			appendStr(strB(f), v)
-			f++
+			appendStr(added[k], v)
 		}
 		if out.HasRevenue {
-			b.Field(f).(*array.Float64Builder).Append(out.RevenueUSD)
+			revB.Append(out.RevenueUSD)
 		} else {
-			b.Field(f).(*array.Float64Builder).AppendNull()
+			revB.AppendNull()
 		}
-		f++
 		if out.HasEmployees {
-			b.Field(f).(*array.Int64Builder).Append(out.EmployeeCount)
+			empB.Append(out.EmployeeCount)
 		} else {
-			b.Field(f).(*array.Int64Builder).AppendNull()
+			empB.AppendNull()
 		}
-		f++
-		lb := b.Field(f).(*array.ListBuilder)
-		vb := lb.ValueBuilder().(*array.StringBuilder)
-		var ex []string
+		var nex int64
 		if exIssues != nil && exIssues.IsValid(i) {
+			start, end := exIssues.ValueOffsets(i)
+			nex = end - start
+		}
+		if nex+int64(len(out.Issues)) == 0 {
+			lb.AppendNull()
+			continue
+		}
+		lb.Append(true)
+		if nex > 0 {
 			start, end := exIssues.ValueOffsets(i)
 			vals := exIssues.ListValues().(*array.String)
 			for k := start; k < end; k++ {
-				ex = append(ex, vals.Value(int(k)))
-			}
-		}
-		if len(ex)+len(out.Issues) == 0 {
-			lb.AppendNull()
-		} else {
-			lb.Append(true)
-			for _, s := range ex {
+				s := vals.Value(int(k))
 				vb.Append(s)
-				counts[s]++
-			}
-			for _, s := range out.Issues {
-				vb.Append(s)
+				if _, seen := counts[s]; !seen {
+					s = strings.Clone(s) // s aliases the batch's buffer
+				}
 				counts[s]++
 			}
 		}
-		f++
-		for _, p := range pass {
-			appendStr(strB(f), strAt(p, i))
-			f++
-		}
-		appendStr(strB(f), strAt(objCol, i))
-		if lineCol != nil && lineCol.IsValid(i) {
-			b.Field(f + 1).(*array.Int64Builder).Append(lineCol.Value(i))
-		} else {
-			b.Field(f + 1).(*array.Int64Builder).AppendNull()
+		for _, s := range out.Issues {
+			vb.Append(s)
+			counts[s]++
 		}
 	}
-	return b.NewRecord(), counts
+	built := b.NewRecord()
+	defer built.Release()
+	cols := make([]arrow.Array, z.schema.NumFields())
+	for i, f := range z.schema.Fields() {
+		if k, ok := z.computed[f.Name]; ok {
+			cols[i] = built.Column(k)
+			cols[i].Retain()
+		} else {
+			cols[i] = rawColumn(z.mem, rec, f)
+		}
+	}
+	res := array.NewRecord(z.schema, cols, int64(n))
+	for _, c := range cols {
+		c.Release()
+	}
+	return res, counts
 }
 
 func indexOf(list []string, s string) int {

@@ -105,8 +105,9 @@ func loadEvents(ctx context.Context, rc *RunContext, files []FileInfo, ix *entit
 	typeIDs, urlIDs := map[string]uint16{}, map[string]uint32{"": 0}
 	es.urls = []string{""}
 	emailRow := make(map[string]int32, len(ix.byEmail)) // raw email -> row (-1: none); raw addresses repeat per person
+	var times normalize.TimeParser
 	err := eachBatch(ctx, rc.Work, files, func(rec arrow.Record) error {
-		emails, recIDs, times := stringCol(rec, "email"), stringCol(rec, "record_id"), stringCol(rec, "occurred_at")
+		emails, recIDs, occurred := stringCol(rec, "email"), stringCol(rec, "record_id"), stringCol(rec, "occurred_at")
 		types, urls := stringCol(rec, "event_type"), stringCol(rec, "url")
 		for i := 0; i < int(rec.NumRows()); i++ {
 			es.read++
@@ -133,7 +134,7 @@ func loadEvents(ctx context.Context, rc *RunContext, files []FileInfo, ix *entit
 				es.unmatched++
 				continue
 			}
-			at, ok, _ := normalize.Timestamp(strAt(times, i), rc.Now)
+			at, ok, _ := times.Parse(strAt(occurred, i), rc.Now)
 			if !ok {
 				es.undated++
 				continue

@@ -20,7 +20,11 @@ import (
 // falls back to the email, as do IP addresses and hosts under unknown
 // suffixes ("intranet.local").
 func Domain(website, emailDomain, emailType string) string {
-	if d := domainOfWebsite(website); d != "" {
+	return domainWith(website, emailDomain, emailType, emailRegistrableDomain)
+}
+
+func domainWith(website, emailDomain, emailType string, registrable hostDomain) string {
+	if d := domainOfWebsite(website, registrable); d != "" {
 		return d
 	}
 	if emailType != EmailCorporate {
@@ -30,14 +34,14 @@ func Domain(website, emailDomain, emailType string) string {
 	if !emailValidHost(host) {
 		return ""
 	}
-	d, ok := emailRegistrableDomain(host)
+	d, ok := registrable(host)
 	if !ok {
 		return ""
 	}
 	return d
 }
 
-func domainOfWebsite(website string) string {
+func domainOfWebsite(website string, registrable hostDomain) string {
 	if NullToken(website) {
 		return ""
 	}
@@ -66,7 +70,7 @@ func domainOfWebsite(website string) string {
 	if !emailValidHost(host) {
 		return ""
 	}
-	d, ok := emailRegistrableDomain(host)
+	d, ok := registrable(host)
 	if !ok {
 		return ""
 	}

@@ -90,7 +90,13 @@ var emailTagProviders = map[string]struct{}{
 // service), role (the local part names a function, like info@ or
 // noreply@, even at a free provider: it is not a person), free (a consumer
 // provider; "yahoo.*" entries match any suffix), else corporate.
-func Email(raw string) EmailResult {
+func Email(raw string) EmailResult { return emailWith(raw, emailRegistrableDomain) }
+
+// hostDomain gives the registrable domain of a host: emailRegistrableDomain
+// or a Normalizer's own cached lookup of it.
+type hostDomain func(host string) (string, bool)
+
+func emailWith(raw string, registrable hostDomain) EmailResult {
 	if NullToken(raw) {
 		return EmailResult{Empty: true}
 	}
@@ -103,7 +109,7 @@ func Email(raw string) EmailResult {
 	if !emailValidLocal(local) || !emailValidHost(host) {
 		return EmailResult{Type: EmailInvalid}
 	}
-	domain, ok := emailRegistrableDomain(host)
+	domain, ok := registrable(host)
 	if !ok {
 		return EmailResult{Type: EmailInvalid}
 	}
@@ -218,10 +224,12 @@ func emailRegistrableDomain(host string) (string, bool) {
 		r := v.(registrable)
 		return r.domain, r.ok
 	}
-	d, ok := emailRegistrableDomainUncached(host)
-	if registrableCount.Add(1) <= registrableCacheMax {
-		registrableCache.Store(strings.Clone(host), registrable{d, ok})
+	if registrableCount.Add(1) > registrableCacheMax {
+		return emailRegistrableDomainUncached(host)
 	}
+	host = strings.Clone(host) // the domain is a substring of host
+	d, ok := emailRegistrableDomainUncached(host)
+	registrableCache.Store(host, registrable{d, ok})
 	return d, ok
 }
 

@@ -55,6 +55,9 @@ type Normalizer struct {
 	country   cache[countryResult]
 	state     cache[countryResult]
 	company   cache[string]
+	hosts     cache[registrable]
+	reg       hostDomain // n.registrable, bound once
+	times     TimeParser
 }
 
 type countryResult struct {
@@ -62,8 +65,10 @@ type countryResult struct {
 	ok, empty bool
 }
 
-// cache is a bounded map from raw value to result. Keys are cloned because
-// callers pass strings that alias reusable buffers (Arrow batches).
+// cache is a bounded map from raw value to result. The key is cloned before
+// the result is computed from it, because callers pass strings that alias
+// reusable buffers (Arrow batches) and a result may be a substring of its
+// key.
 type cache[T any] struct {
 	m   map[string]T
 	max int
@@ -73,11 +78,12 @@ func (c *cache[T]) get(key string, compute func(string) T) T {
 	if v, ok := c.m[key]; ok {
 		return v
 	}
+	key = strings.Clone(key)
 	v := compute(key)
 	if c.m == nil || len(c.m) >= c.max {
 		c.m = make(map[string]T, 1024) // start over rather than evict: cheap, and hot values return at once
 	}
-	c.m[strings.Clone(key)] = v
+	c.m[key] = v
 	return v
 }
 
@@ -92,8 +98,19 @@ func New(o Options) *Normalizer {
 	n := &Normalizer{o: o}
 	max := o.CacheEntries
 	n.title.max, n.industry.max, n.revenue.max, n.employees.max = max, max, max, max
-	n.country.max, n.state.max, n.company.max = max, max, max
+	n.country.max, n.state.max, n.company.max, n.hosts.max = max, max, max, max
+	n.reg = n.registrable
 	return n
+}
+
+// registrable is emailRegistrableDomain with the Normalizer's own cache
+// (the shared one is for callers without a Normalizer).
+func (n *Normalizer) registrable(host string) (string, bool) {
+	r := n.hosts.get(host, func(h string) registrable {
+		d, ok := emailRegistrableDomainUncached(h)
+		return registrable{d, ok}
+	})
+	return r.domain, r.ok
 }
 
 // Apply normalizes in into out (out is overwritten; its Issues slice is reused).
@@ -110,7 +127,7 @@ func (n *Normalizer) Apply(in *Input, out *Output) {
 
 	// Emails and phones are near-unique per record: caching them would only
 	// hold memory, so they are computed every time.
-	em := Email(in.Email)
+	em := emailWith(in.Email, n.reg)
 	switch {
 	case em.OK:
 		out.EmailNorm, out.EmailDomain, out.EmailType, out.EmailKey = em.Norm, em.Domain, em.Type, em.MatchKey
@@ -177,13 +194,13 @@ func (n *Normalizer) Apply(in *Input, out *Output) {
 	}
 
 	out.CompanyKey = n.company.get(in.Company, CompanyKey)
-	out.Domain = Domain(in.Website, out.EmailDomain, out.EmailType)
+	out.Domain = domainWith(in.Website, out.EmailDomain, out.EmailType, n.reg)
 
 	var ok, empty bool
-	if out.CreatedAt, ok, empty = Timestamp(in.CreatedAt, n.o.Now); !ok && !empty {
+	if out.CreatedAt, ok, empty = n.times.Parse(in.CreatedAt, n.o.Now); !ok && !empty {
 		issue("created_at_unparsed")
 	}
-	if out.UpdatedAt, ok, empty = Timestamp(in.UpdatedAt, n.o.Now); !ok && !empty {
+	if out.UpdatedAt, ok, empty = n.times.Parse(in.UpdatedAt, n.o.Now); !ok && !empty {
 		issue("updated_at_unparsed")
 	}
 	out.Issues = issues
