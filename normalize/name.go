@@ -40,9 +40,33 @@ type NameResult struct {
 // otherwise is the first name. Casing is fixed only for input written all
 // upper-case or all lower-case (see nameRecase); mixed case is kept as
 // given apart from trimming and collapsing spaces.
-func Names(first, last, full string) NameResult {
-	f := nameField(first, true)
-	l := nameField(last, false)
+func Names(first, last, full string) NameResult { return namesWith(first, last, full, nil) }
+
+// namePart is one cleaned name field and its match key.
+type namePart struct{ clean, key string }
+
+func firstNamePart(s string) namePart {
+	f := nameField(s, true)
+	return namePart{f, nameKey(f)}
+}
+
+func lastNamePart(s string) namePart {
+	l := nameField(s, false)
+	return namePart{l, nameKey(l)}
+}
+
+// nameCache holds a Normalizer's cleaned first and last name fields: given
+// names and surnames repeat far more than whole names do.
+type nameCache struct{ first, last cache[namePart] }
+
+func namesWith(first, last, full string, nc *nameCache) NameResult {
+	var fp, lp namePart
+	if nc != nil {
+		fp, lp = nc.first.get(first, firstNamePart), nc.last.get(last, lastNamePart)
+	} else {
+		fp, lp = firstNamePart(first), lastNamePart(last)
+	}
+	f, l := fp.clean, lp.clean
 	if f == "" || l == "" {
 		src := full
 		if NullToken(src) && l == "" && strings.ContainsRune(strings.TrimSpace(first), ' ') {
@@ -59,7 +83,13 @@ func Names(first, last, full string) NameResult {
 			}
 		}
 	}
-	r := NameResult{First: f, Last: l, FirstKey: nameKey(f), LastKey: nameKey(l)}
+	r := NameResult{First: f, Last: l, FirstKey: fp.key, LastKey: lp.key}
+	if f != fp.clean {
+		r.FirstKey = nameKey(f)
+	}
+	if l != lp.clean {
+		r.LastKey = nameKey(l)
+	}
 	r.OK = r.FirstKey != "" && r.LastKey != ""
 	return r
 }

@@ -145,3 +145,28 @@ func FuzzName(f *testing.F) {
 		Names(s, "", s)
 	})
 }
+
+// TestNames_CachedFieldsSameAsNames runs name triples through one
+// Normalizer's field cache, in two orders, so that a field first seen alone
+// is later met beside a full name that must still fill the gaps.
+func TestNames_CachedFieldsSameAsNames(t *testing.T) {
+	in := [][3]string{
+		{"John", "Smith", ""}, {"JOHN", "SMITH", ""}, {"John", "", "John Smith"}, {"", "Smith", "Dr. Jane Smith"},
+		{"John Smith", "", ""}, {"John Smith", "", "Smith, John"}, {"", "", "Ludwig van Beethoven"},
+		{"Dr.", "Smith", ""}, {"n/a", "Müller", "Hans Müller"}, {"José María", "García López", ""},
+		{"anna@acme.com", "Schmidt", "Anna Schmidt"}, {"李", "明", ""}, {"", "", ""}, {"John", "Smith Jr.", ""},
+	}
+	var nc nameCache
+	nc.first.max, nc.last.max = 4, 4 // small: the caches also start over
+	for round := 0; round < 2; round++ {
+		for i := range in {
+			c := in[i]
+			if round == 1 {
+				c = in[len(in)-1-i]
+			}
+			if got, want := namesWith(c[0], c[1], c[2], &nc), Names(c[0], c[1], c[2]); got != want {
+				t.Errorf("namesWith%q = %+v, Names gives %+v", c, got, want)
+			}
+		}
+	}
+}

@@ -56,6 +56,7 @@ type Normalizer struct {
 	state     cache[countryResult]
 	company   cache[string]
 	hosts     cache[registrable]
+	names     nameCache
 	reg       hostDomain // n.registrable, bound once
 	times     TimeParser
 }
@@ -99,6 +100,7 @@ func New(o Options) *Normalizer {
 	max := o.CacheEntries
 	n.title.max, n.industry.max, n.revenue.max, n.employees.max = max, max, max, max
 	n.country.max, n.state.max, n.company.max, n.hosts.max = max, max, max, max
+	n.names.first.max, n.names.last.max = max, max
 	n.reg = n.registrable
 	return n
 }
@@ -119,7 +121,7 @@ func (n *Normalizer) Apply(in *Input, out *Output) {
 	*out = Output{}
 	issue := func(code string) { issues = append(issues, code) }
 
-	nm := Names(in.FirstName, in.LastName, in.FullName)
+	nm := namesWith(in.FirstName, in.LastName, in.FullName, &n.names)
 	out.FirstName, out.LastName, out.FirstKey, out.LastKey = nm.First, nm.Last, nm.FirstKey, nm.LastKey
 	if !nm.OK && (strings.TrimSpace(in.FirstName+in.LastName+in.FullName) != "") {
 		issue("name_unparsed")

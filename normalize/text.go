@@ -15,6 +15,17 @@ import (
 // "nan"). "0" is not a null token: a revenue of 0 is data. Every normalizer
 // uses it, so a placeholder is an empty value, never a data-quality issue.
 func NullToken(s string) bool {
+	// Folding keeps every ASCII letter and digit, so a value with more of
+	// them than the longest placeholder is data: most values leave here,
+	// before any folding.
+	alnum := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; ('a' <= c && c <= 'z') || ('0' <= s[i] && s[i] <= '9') {
+			if alnum++; alnum > nullTokenMaxAlnum {
+				return false
+			}
+		}
+	}
 	var buf [32]byte
 	k, ok := foldASCII(buf[:0], s)
 	if !ok {
@@ -71,6 +82,15 @@ var nullTokens = map[string]struct{}{
 	"tbd": {}, "tba": {}, "undefined": {}, "not provided": {}, "not specified": {},
 	"no data": {}, "nv": {}, "keine angabe": {}, "k a": {},
 }
+
+// nullTokenMaxAlnum is the most letters and digits of any null token.
+var nullTokenMaxAlnum = func() int {
+	most := 0
+	for k := range nullTokens {
+		most = max(most, len(strings.ReplaceAll(k, " ", "")))
+	}
+	return most
+}()
 
 // foldKey is the lookup key shared by the geography, company and name tables:
 // it lower-cases s, removes accents (NFKD decomposition with the combining

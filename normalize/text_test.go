@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -43,12 +44,14 @@ func TestFoldCompact_OnlyJoinsSingleLetters(t *testing.T) {
 
 func TestFold_NullTokenPlaceholdersButNotZero(t *testing.T) {
 	for _, s := range []string{"", " ", "\t", "n/a", "N/A", "NA", "n.a.", "none", "NULL", "nil", "-", "--", "?",
-		"unknown", "Not Available", "TBD", "#N/A", "NaN"} {
+		"unknown", "Not Available", "TBD", "#N/A", "NaN", "  -- Not   Applicable! --  ", "NOT_SPECIFIED",
+		"Keine Angabe", "k.A.", "Ñull", "nóne", "N/Ａ", strings.Repeat("-", 100)} {
 		if !NullToken(s) {
 			t.Errorf("NullToken(%q) = false, want true", s)
 		}
 	}
-	for _, s := range []string{"0", "a", "no", "nan bread", "Acme", "US", "1M"} {
+	for _, s := range []string{"0", "a", "no", "nan bread", "Acme", "US", "1M", "not applicable here",
+		"Not Available Inc", strings.Repeat("-", 100) + "x", "anna.müller@example.com"} {
 		if NullToken(s) {
 			t.Errorf("NullToken(%q) = true, want false", s)
 		}
