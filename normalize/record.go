@@ -70,13 +70,41 @@ type countryResult struct {
 // the result is computed from it, because callers pass strings that alias
 // reusable buffers (Arrow batches) and a result may be a substring of its
 // key.
+//
+// A cache pays only where values repeat: a lookup in a map of a few hundred
+// thousand entries misses the CPU caches and costs about as much as
+// cleaning a company name again. So the cache watches its hit rate over
+// windows of cacheWindow lookups; below cacheMinHitRate it drops its map
+// and computes directly for cacheBypass values, then tries again (the
+// sources of a run come one after another, and one may repeat more).
 type cache[T any] struct {
-	m   map[string]T
-	max int
+	m             map[string]T
+	max           int
+	lookups, hits int
+	bypass        int // values still to compute without the cache
 }
 
+const (
+	cacheWindow     = 1 << 15
+	cacheMinHitRate = 0.8
+	cacheBypass     = 1 << 18
+)
+
 func (c *cache[T]) get(key string, compute func(string) T) T {
+	if c.bypass > 0 {
+		c.bypass--
+		return compute(key)
+	}
+	if c.lookups++; c.lookups == cacheWindow {
+		hits := c.hits
+		c.lookups, c.hits = 0, 0
+		if float64(hits) < cacheMinHitRate*cacheWindow {
+			c.m, c.bypass = nil, cacheBypass
+			return compute(key)
+		}
+	}
 	if v, ok := c.m[key]; ok {
+		c.hits++
 		return v
 	}
 	key = strings.Clone(key)

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -86,3 +87,33 @@ func BenchmarkNormalizer_Apply(b *testing.B) {
 }
 
 func unsafeString(b []byte) string { return unsafe.String(&b[0], len(b)) }
+
+func TestCache_BypassesColumnsThatDoNotRepeat(t *testing.T) {
+	calls := 0
+	upper := func(s string) string { calls++; return strings.ToUpper(s) }
+
+	var unique cache[string]
+	unique.max = 1 << 20
+	for i := 0; i < cacheWindow+10; i++ {
+		k := fmt.Sprintf("company %d", i)
+		if got := unique.get(k, upper); got != strings.ToUpper(k) {
+			t.Fatalf("get(%q) = %q", k, got)
+		}
+	}
+	if unique.bypass == 0 || unique.m != nil {
+		t.Fatalf("a column of unique values kept its cache (bypass %d, %d entries)", unique.bypass, len(unique.m))
+	}
+
+	var repeated cache[string]
+	repeated.max = 1 << 20
+	calls = 0
+	for i := 0; i < 3*cacheWindow; i++ {
+		k := fmt.Sprintf("title %d", i%100)
+		if got := repeated.get(k, upper); got != strings.ToUpper(k) {
+			t.Fatalf("get(%q) = %q", k, got)
+		}
+	}
+	if repeated.bypass != 0 || calls != 100 {
+		t.Fatalf("a repeating column: bypass %d, %d computations for 100 values", repeated.bypass, calls)
+	}
+}
