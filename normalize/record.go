@@ -74,14 +74,16 @@ type countryResult struct {
 // A cache pays only where values repeat: a lookup in a map of a few hundred
 // thousand entries misses the CPU caches and costs about as much as
 // cleaning a company name again. So the cache watches its hit rate over
-// windows of cacheWindow lookups; below cacheMinHitRate it drops its map
+// windows of cacheWindow lookups; below its minimum hit rate
+// (cacheMinHitRate, lower for a costly computation) it drops its map
 // and computes directly for cacheBypass values, then tries again (the
 // sources of a run come one after another, and one may repeat more).
 type cache[T any] struct {
 	m             map[string]T
 	max           int
 	lookups, hits int
-	bypass        int // values still to compute without the cache
+	bypass        int     // values still to compute without the cache
+	minHitRate    float64 // 0: cacheMinHitRate
 }
 
 const (
@@ -98,7 +100,11 @@ func (c *cache[T]) get(key string, compute func(string) T) T {
 	if c.lookups++; c.lookups == cacheWindow {
 		hits := c.hits
 		c.lookups, c.hits = 0, 0
-		if float64(hits) < cacheMinHitRate*cacheWindow {
+		min := c.minHitRate
+		if min == 0 {
+			min = cacheMinHitRate
+		}
+		if float64(hits) < min*cacheWindow {
 			c.m, c.bypass = nil, cacheBypass
 			return compute(key)
 		}
@@ -130,6 +136,8 @@ func New(o Options) *Normalizer {
 	n.country.max, n.state.max, n.company.max, n.hosts.max = max, max, max, max
 	n.names.first.max, n.names.last.max = max, max
 	n.reg = n.registrable
+	// The public-suffix walk costs several map lookups of its own.
+	n.hosts.minHitRate = 0.3
 	return n
 }
 
