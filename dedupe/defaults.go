@@ -26,10 +26,14 @@ import "slices"
 //     sharing a mailbox include colleagues on a shared one, which look like
 //     matches to EM and would teach it that surnames often differ.
 //   - no blocking rule pairs records on names alone: at 100k+ records such
-//     a rule yields mostly namesakes, which inflates the prior estimated
-//     from the candidate pairs (without term frequencies) several-fold.
-//     Duplicates share a mailbox, a phone or a company (with a similar
-//     first name or the same last name), or a last name and postcode.
+//     a rule yields mostly namesakes. At a million generated contacts a
+//     names_sound rule (double metaphone of both names) added 17M
+//     candidate pairs and found about 1,100 true links (job changers) for
+//     600 false ones, which chained into clusters: pairwise F1 fell from
+//     0.977 to 0.974 and the stage took a fifth longer. (The prior no
+//     longer suffers from such a rule: see estimatePrior.) Duplicates
+//     share a mailbox, a phone or a company (with a similar first name or
+//     the same last name), or a last name and postcode.
 func DefaultSettings() Settings {
 	fixed := func(m, u float64) (*float64, *float64) { return &m, &u }
 	// m = u: the level carries no weight either way.

@@ -9,17 +9,60 @@ import (
 // and term frequencies are prepared once, so scoring a pair allocates
 // nothing. A Scorer is safe for concurrent use.
 type Scorer struct {
-	model  *Model
-	t      *Table
-	p      *prepared
-	comps  []*cComparison
+	model *Model
+	t     *Table
+	p     *prepared
+	comps []*cComparison
+	levelWeights
+	priorW float64
+}
+
+// levelWeights are a model's per-level weights compiled against a table.
+type levelWeights struct {
 	weight [][]float64 // [comparison][level] log2(m/u)
 	// tfLevel is the term-frequency adjusted level of each comparison, -1
 	// if none; tfAdj[c][id] is the extra weight for exact agreement on the
 	// value with that id.
 	tfLevel []int
 	tfAdj   [][]float64
-	priorW  float64
+}
+
+// newLevelWeights compiles m and u per comparison and level (null levels
+// weigh 0) and the term-frequency adjustments of each comparison's first
+// term-frequency level.
+func newLevelWeights(comps []*cComparison, m, u [][]float64, null, tf [][]bool, minU float64) levelWeights {
+	var lw levelWeights
+	for c := range comps {
+		w := make([]float64, len(m[c]))
+		tfl := -1
+		for l := range m[c] {
+			w[l] = LevelModel{Null: null[c][l], M: m[c][l], U: u[c][l]}.Weight()
+			if tf[c][l] && !null[c][l] && tfl < 0 {
+				tfl = l
+			}
+		}
+		lw.weight = append(lw.weight, w)
+		lw.tfLevel = append(lw.tfLevel, tfl)
+		var adj []float64
+		if tfl >= 0 {
+			adj = tfAdjustments(comps[c].levels[tfl].col, u[c][tfl], minU)
+		}
+		lw.tfAdj = append(lw.tfAdj, adj)
+	}
+	return lw
+}
+
+// pair is the match weight of records i and j, prior excluded.
+func (lw *levelWeights) pair(comps []*cComparison, i, j int32) float64 {
+	var w float64
+	for c, cc := range comps {
+		l := cc.level(i, j)
+		w += lw.weight[c][l]
+		if int(l) == lw.tfLevel[c] {
+			w += lw.tfAdj[c][cc.levels[l].col.id[i]]
+		}
+	}
+	return w
 }
 
 // NewScorer compiles the model for the table.
@@ -42,24 +85,17 @@ func NewScorer(m *Model, t *Table) (*Scorer, error) {
 		return nil, fmt.Errorf("new scorer: %w", err)
 	}
 	s := &Scorer{model: m, t: t, p: p, comps: comps, priorW: m.PriorWeight()}
-	minU := m.Settings.withDefaults().TFMinimumU
-	for c, cm := range m.Comparisons {
-		w := make([]float64, len(cm.Levels))
-		tfl := -1
+	var mm, uu [][]float64
+	var null, tf [][]bool
+	for _, cm := range m.Comparisons {
+		k := len(cm.Levels)
+		mc, uc, nc, tc := make([]float64, k), make([]float64, k), make([]bool, k), make([]bool, k)
 		for l, lv := range cm.Levels {
-			w[l] = lv.Weight()
-			if lv.TF && !lv.Null && tfl < 0 {
-				tfl = l
-			}
+			mc[l], uc[l], nc[l], tc[l] = lv.M, lv.U, lv.Null, lv.TF
 		}
-		s.weight = append(s.weight, w)
-		s.tfLevel = append(s.tfLevel, tfl)
-		var adj []float64
-		if tfl >= 0 {
-			adj = tfAdjustments(comps[c].levels[tfl].col, cm.Levels[tfl].U, minU)
-		}
-		s.tfAdj = append(s.tfAdj, adj)
+		mm, uu, null, tf = append(mm, mc), append(uu, uc), append(null, nc), append(tf, tc)
 	}
+	s.levelWeights = newLevelWeights(comps, mm, uu, null, tf, m.Settings.withDefaults().TFMinimumU)
 	return s, nil
 }
 

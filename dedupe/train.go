@@ -19,8 +19,8 @@ type TrainReport struct {
 	// they keep their starting m values and deserve a new training rule.
 	Untrained []string `json:"untrained,omitempty"`
 	// CandidatePairs estimates the distinct candidate pairs of the
-	// prediction rules, and CandidateMatchShare the share of them EM
-	// believes are matches; together they give the prior.
+	// prediction rules, and CandidateMatchShare the share of them expected
+	// to match under the prior; together they give the prior.
 	CandidatePairs      float64 `json:"candidate_pairs"`
 	CandidateMatchShare float64 `json:"candidate_match_share"`
 	Prior               float64 `json:"prior"`
@@ -39,7 +39,8 @@ type TrainRuleReport struct {
 // Train estimates a model without labels: u from random record pairs, m by
 // EM over the pairs of each training blocking rule (each rule trains the
 // comparisons that do not use its columns, and the estimates are averaged),
-// then the prior by EM over the prediction rules' candidate pairs. Levels
+// then the prior from the prediction rules' candidate pairs (see
+// estimatePrior). Levels
 // with fixed m and u in the settings keep them.
 func Train(t *Table, s Settings) (*Model, *TrainReport, error) {
 	s = s.withDefaults()
@@ -122,10 +123,20 @@ func Train(t *Table, s Settings) (*Model, *TrainReport, error) {
 	return st.model(s, prior), tr, nil
 }
 
-// estimatePrior runs EM for the match share alone over the prediction
-// rules' candidate pairs (a sample of blocks when there are many), then
-// scales it to all record pairs.
+// estimatePrior finds the prior that agrees with itself: the expected
+// number of matches among the prediction rules' candidate pairs (a sample
+// of blocks when there are many), each pair weighed exactly as the scorer
+// will weigh it (term frequencies included) under that prior, divided by
+// all record pairs. Pairs outside the candidates count as non-matches.
+//
+// Running EM for the match share inside the candidate pairs, with that
+// share as the pairs' prior, counts the blocking agreement twice: a rule's
+// key (a shared name, company or phone) is both what made the pair a
+// candidate and, through its weight, evidence again. Name rules then look
+// like mostly matches and the prior comes out several times too high.
 func (st *emState) estimatePrior(p *prepared, comps []*cComparison, s Settings, n int, tr *TrainReport) (float64, error) {
+	all := float64(n) * float64(n-1) / 2
+	floor := 1 / all
 	b, err := newBlocking(p, s.BlockingRules, s.MaxBlockSize)
 	if err != nil {
 		return 0, err
@@ -135,9 +146,9 @@ func (st *emState) estimatePrior(p *prepared, comps []*cComparison, s Settings, 
 		k := int64(blk.end - blk.start)
 		raw += k * (k - 1) / 2
 	}
-	// About two million pairs pin a share down well; scoring them all on a
-	// big table would double the run time.
-	const budget = 2_000_000
+	// A few million pairs pin the expected count down well; scoring them
+	// all on a big table would cost as much as prediction.
+	const budget = 4_000_000
 	sampledRaw := raw
 	if raw > budget {
 		stride := int(raw/budget) + 1
@@ -152,27 +163,78 @@ func (st *emState) estimatePrior(p *prepared, comps []*cComparison, s Settings, 
 		}
 		b.tasks = keep
 	}
-	pats, visited := aggregatePatterns(b, comps, true)
-	floor := 1 / float64(int64(n)*int64(n-1)/2)
+	lw := newLevelWeights(comps, st.m, st.u, st.null, st.tf, s.TFMinimumU)
+	hist, visited := weightHistogram(b, comps, &lw)
 	if visited == 0 || sampledRaw == 0 {
 		return floor, nil
 	}
-	all := make([]bool, len(comps))
-	for c := range all {
-		all[c] = true
-	}
-	_, share, _, _ := st.em(pats, st.m, all, 0.1, false, 200, 1e-7)
 	cand := float64(visited) / float64(sampledRaw) * float64(raw)
+	scale := cand / float64(visited)
+	// expected(prior) is the expected number of matches among all
+	// candidates. prior*all - expected(prior) is convex in the prior and
+	// zero at 0, so it has at most one positive root: bisect on its log.
+	expected := func(prior float64) float64 {
+		pw := logit2(prior)
+		var e float64
+		for k, c := range hist {
+			if c != 0 {
+				e += c / (1 + math.Exp2(-(pw + histWeight(k))))
+			}
+		}
+		return e * scale
+	}
+	lo, hi := math.Log(floor), math.Log(math.Min(0.5, math.Max(cand/all, floor)))
+	for it := 0; it < 100 && hi-lo > 1e-9; it++ {
+		mid := (lo + hi) / 2
+		if expected(math.Exp(mid)) > math.Exp(mid)*all {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	prior := math.Exp(lo)
 	tr.CandidatePairs = cand
-	tr.CandidateMatchShare = share
-	prior := share * cand / (float64(n) * float64(n-1) / 2)
-	if prior < floor {
-		prior = floor
-	}
-	if prior > 0.5 {
-		prior = 0.5
-	}
+	tr.CandidateMatchShare = expected(prior) / cand
 	return prior, nil
+}
+
+// The weight histogram has bins of 1/histScale bit over ±histRange bits;
+// weights beyond fall into the end bins.
+const (
+	histScale = 64
+	histRange = 128
+)
+
+func histBin(w float64) int {
+	k := int(math.Round((w + histRange) * histScale))
+	return min(max(k, 0), 2*histRange*histScale)
+}
+
+func histWeight(k int) float64 { return float64(k)/histScale - histRange }
+
+// weightHistogram counts the distinct candidate pairs of a blocking by
+// match weight, prior excluded.
+func weightHistogram(b *blocking, comps []*cComparison, lw *levelWeights) ([]float64, int64) {
+	var mu sync.Mutex
+	total := make([]float64, 2*histRange*histScale+1)
+	var visited int64
+	b.runTasks(func(_, t int) {
+		local := make([]float64, len(total))
+		var n int64
+		for _, blk := range b.tasks[t] {
+			b.pairs(blk, true, func(i, j int32) {
+				local[histBin(lw.pair(comps, i, j))]++
+				n++
+			})
+		}
+		mu.Lock()
+		for k, v := range local {
+			total[k] += v
+		}
+		visited += n
+		mu.Unlock()
+	})
+	return total, visited
 }
 
 // aggregatePatterns counts the distinct level patterns over a blocking's
