@@ -136,7 +136,9 @@ func Train(t *Table, s Settings) (*Model, *TrainReport, error) {
 // like mostly matches and the prior comes out several times too high.
 func (st *emState) estimatePrior(p *prepared, comps []*cComparison, s Settings, n int, tr *TrainReport) (float64, error) {
 	all := float64(n) * float64(n-1) / 2
-	floor := 1 / all
+	// The prior stays in [floor, 0.5]; on a table of a few records the
+	// floor (one match among all pairs) would exceed 0.5.
+	floor := math.Min(1/all, 0.5)
 	b, err := newBlocking(p, s.BlockingRules, s.MaxBlockSize)
 	if err != nil {
 		return 0, err

@@ -209,3 +209,31 @@ func TestTrain_PriorIsNearTheTruthOnSparseRecords(t *testing.T) {
 		}
 	}
 }
+
+// On two records the floor of the prior (one match among all pairs) is 1,
+// which no scorer accepts: the prior stays at most 0.5, whether or not the
+// records are a candidate pair.
+func TestTrain_TwoRecordsGetAUsablePrior(t *testing.T) {
+	distinct := &Table{IDs: []string{"a", "b"}, Cols: map[string][]string{
+		"first_name": {"anna", "piotr"}, "last_name": {"berg", "nowak"},
+		"email_key": {"anna@acme.com", "pn@globex.com"}, "phone_e164": {"+4912345", "+4867890"},
+		"company_key": {"acme", "globex"}, "city": {"berlin", "warsaw"},
+		"postal_code": {"10115", "00-001"}, "title_norm": {"cfo", "engineer"},
+	}}
+	same, _ := genContacts(2, 1)
+	for c := range same.Cols {
+		same.Cols[c][1] = same.Cols[c][0]
+	}
+	for name, tab := range map[string]*Table{"distinct": distinct, "identical": same} {
+		m, _, err := Train(tab, DefaultSettings())
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !(m.Prior > 0 && m.Prior <= 0.5) {
+			t.Errorf("%s: prior %v, want in (0, 0.5]", name, m.Prior)
+		}
+		if _, err := NewScorer(m, tab); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
