@@ -212,8 +212,11 @@ func OpenParquet(ctx context.Context, s Store, key string) (*ParquetFile, error)
 	return OpenParquetMem(ctx, s, key, memory.DefaultAllocator)
 }
 
-// OpenParquetMem is OpenParquet whose batches and decoder buffers come from
-// mem (a PoolAllocator in streaming stages).
+// OpenParquetMem is OpenParquet whose record batches come from mem (a
+// PoolAllocator in streaming stages). The page reader keeps Go's allocator:
+// arrow's page decoder still reads a dictionary page from a buffer it has
+// since resized, which only an allocator that never frees tolerates (with
+// the pool the read fails with "dict spaced eof").
 func OpenParquetMem(ctx context.Context, s Store, key string, mem memory.Allocator) (*ParquetFile, error) {
 	ra, err := s.OpenReaderAt(ctx, key)
 	if err != nil {

@@ -118,7 +118,7 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 	workers := runtime.GOMAXPROCS(0)
 	// Raw batches, built columns and encoder buffers all come from one
 	// pool: nothing of a batch outlives it except what the builders and the
-	// caches copy.
+	// caches copy (OpenParquetMem says which reader buffers stay outside).
 	mem := NewPoolAllocator(256 << 20)
 	// Small queues: every batch in flight is several MB.
 	queues := make([]chan arrow.Record, workers)
