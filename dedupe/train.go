@@ -217,55 +217,60 @@ func histWeight(k int) float64 { return float64(k)/histScale - histRange }
 // weightHistogram counts the distinct candidate pairs of a blocking by
 // match weight, prior excluded.
 func weightHistogram(b *blocking, comps []*cComparison, lw *levelWeights) ([]float64, int64) {
-	var mu sync.Mutex
 	total := make([]float64, 2*histRange*histScale+1)
+	visited := foldPairs(b, true,
+		func() []float64 { return make([]float64, len(total)) },
+		func(local []float64, i, j int32) { local[histBin(lw.pair(comps, i, j))]++ },
+		func(local []float64) {
+			for k, v := range local {
+				total[k] += v
+			}
+		})
+	return total, visited
+}
+
+// foldPairs visits every pair of a blocking's tasks in parallel: each task
+// accumulates into a local value from newLocal, merged (one task at a time)
+// when the task is done. It returns the number of pairs visited.
+func foldPairs[L any](b *blocking, dedupe bool, newLocal func() L, visit func(L, int32, int32), merge func(L)) int64 {
+	var mu sync.Mutex
 	var visited int64
 	b.runTasks(func(_, t int) {
-		local := make([]float64, len(total))
+		local := newLocal()
 		var n int64
 		for _, blk := range b.tasks[t] {
-			b.pairs(blk, true, func(i, j int32) {
-				local[histBin(lw.pair(comps, i, j))]++
+			b.pairs(blk, dedupe, func(i, j int32) {
+				visit(local, i, j)
 				n++
 			})
 		}
 		mu.Lock()
-		for k, v := range local {
-			total[k] += v
-		}
+		merge(local)
 		visited += n
 		mu.Unlock()
 	})
-	return total, visited
+	return visited
 }
 
 // aggregatePatterns counts the distinct level patterns over a blocking's
 // pairs: EM then costs the number of patterns, not of pairs.
 func aggregatePatterns(b *blocking, comps []*cComparison, dedupe bool) ([]pattern, int64) {
-	var mu sync.Mutex
 	total := map[string]float64{}
-	var visited int64
 	nc := len(comps)
-	b.runTasks(func(_, t int) {
-		local := map[string]float64{}
-		var n int64
-		var lv [maxComparisons]uint8
-		for _, blk := range b.tasks[t] {
-			b.pairs(blk, dedupe, func(i, j int32) {
-				for c, cc := range comps {
-					lv[c] = cc.level(i, j)
-				}
-				local[string(lv[:nc])]++
-				n++
-			})
-		}
-		mu.Lock()
-		for k, v := range local {
-			total[k] += v
-		}
-		visited += n
-		mu.Unlock()
-	})
+	visited := foldPairs(b, dedupe,
+		func() map[string]float64 { return map[string]float64{} },
+		func(local map[string]float64, i, j int32) {
+			var lv [maxComparisons]uint8
+			for c, cc := range comps {
+				lv[c] = cc.level(i, j)
+			}
+			local[string(lv[:nc])]++
+		},
+		func(local map[string]float64) {
+			for k, v := range local {
+				total[k] += v
+			}
+		})
 	pats := make([]pattern, 0, len(total))
 	for k, v := range total {
 		pats = append(pats, pattern{levels: []uint8(k), n: v})

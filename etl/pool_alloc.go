@@ -104,7 +104,8 @@ func (p *PoolAllocator) Reallocate(size int, b []byte) []byte {
 // (their capacity is no class of its own) are left to the collector.
 func (p *PoolAllocator) Free(b []byte) {
 	c := cap(b)
-	if c < 1<<poolMinShift || c&(c-1) != 0 || bits.Len(uint(c))-1 > poolMaxShift {
+	k := poolClass(c)
+	if k < 0 || c != 1<<(k+poolMinShift) {
 		return
 	}
 	b = b[:c]
@@ -116,7 +117,6 @@ func (p *PoolAllocator) Free(b []byte) {
 			b[i] = 0xA5
 		}
 	}
-	k := bits.Len(uint(c)) - 1 - poolMinShift
 	p.mu.Lock()
 	if p.pooled+int64(c) <= p.max {
 		p.free[k] = append(p.free[k], b)
