@@ -26,7 +26,7 @@ type colData struct {
 
 	sigOnce sync.Once
 	short   []bool      // ASCII and at most 64 bytes: the fast Jaro-Winkler path
-	hist    [][4]uint64 // 32 letter counts (byte & 31, saturating at 127), to bound Jaro-Winkler
+	hist    [][4]uint64 // 32 letter counts (byte & 31, saturating at 127), to bound Jaro-Winkler; notShort in word 0 when not short
 }
 
 const noDate = math.MinInt32
@@ -117,6 +117,9 @@ func (c *colData) signatures() {
 			}
 			for w := range c.hist[i] {
 				c.hist[i][w] = binary.LittleEndian.Uint64(h[w*8:])
+			}
+			if !c.short[i] {
+				c.hist[i][0] = notShort
 			}
 		}
 	})

@@ -3,6 +3,7 @@ package dedupe
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -45,16 +46,16 @@ var levelKinds = map[string]levelKind{
 
 // cLevel is a Level compiled against a table's prepared columns.
 type cLevel struct {
-	kind     levelKind
-	col      *colData
-	other    *colData // swapped: the other column, same transform
-	thr      float64
-	dist     int
-	unit     string
-	day      []int32
-	month    []int32
-	num      []float64
-	sameAsJW bool // col is the comparison's base column, so a JW value can be reused
+	kind   levelKind
+	col    *colData
+	other  *colData // swapped: the other column, same transform
+	thr    float64
+	dist   int
+	unit   string
+	day    []int32
+	month  []int32
+	num    []float64
+	onBase bool // col is the comparison's base column (no transform)
 }
 
 // cComparison is a Comparison compiled for fast, allocation-free scoring.
@@ -65,6 +66,15 @@ type cComparison struct {
 	// minJW is the lowest threshold of the Jaro-Winkler levels on the
 	// base column: below it the exact value does not matter.
 	minJW float64
+	// tail is the first level that a memo may skip to (see newPairMemo),
+	// -1 for none.
+	tail int
+	// nullExact: the first level is null and the second tests the base
+	// values, so a null value gives level 0 and equal values level 1
+	// without looking further; differFrom is where different values
+	// resume (past an exact second level, which they cannot meet).
+	nullExact  bool
+	differFrom int
 }
 
 func compileComparison(p *prepared, c Comparison) (*cComparison, error) {
@@ -82,25 +92,37 @@ func compileComparison(p *prepared, c Comparison) (*cComparison, error) {
 		if err != nil {
 			return nil, fmt.Errorf("comparison %q level %d: %w", c.Name, i, err)
 		}
-		cl := cLevel{kind: kind, col: col, thr: lv.Threshold, dist: lv.Distance, unit: lv.Unit, sameAsJW: lv.Transform == ""}
+		cl := cLevel{kind: kind, col: col, thr: lv.Threshold, dist: lv.Distance, unit: lv.Unit, onBase: col == base}
 		switch kind {
 		case levelLevenshtein, levelDamerau:
 			col.signatures()
 		case levelJaroWinkler:
 			col.signatures()
-			if cl.sameAsJW && (cc.minJW == 0 || lv.Threshold < cc.minJW) {
+			if cl.onBase && (cc.minJW == 0 || lv.Threshold < cc.minJW) {
 				cc.minJW = lv.Threshold
 			}
 		case levelSwapped:
 			if cl.other, err = p.column(lv.Other, lv.Transform); err != nil {
 				return nil, fmt.Errorf("comparison %q level %d: %w", c.Name, i, err)
 			}
+			col.signatures()
+			cl.other.signatures()
 		case levelDateDiff:
 			cl.day, cl.month = col.dates()
 		case levelNumericRatio:
 			cl.num = col.nums()
 		}
 		cc.levels = append(cc.levels, cl)
+	}
+	cc.setTail()
+	if len(cc.levels) >= 2 && cc.levels[0].kind == levelNull && cc.levels[0].col == base {
+		switch l1 := cc.levels[1]; {
+		case l1.col != base || l1.kind == levelNull || l1.kind == levelElse || l1.kind == levelSwapped:
+		case l1.kind == levelExact:
+			cc.nullExact, cc.differFrom = true, 2
+		default:
+			cc.nullExact, cc.differFrom = true, 1
+		}
 	}
 	return cc, nil
 }
@@ -109,10 +131,113 @@ func compileComparison(p *prepared, c Comparison) (*cComparison, error) {
 // Levels other than null and else need both values present; a pair that
 // meets none of them falls to the last level.
 func (c *cComparison) level(i, j int32) uint8 {
+	if l := c.scan(i, j, 0, len(c.levels), c.base.id[i], c.base.id[j]); l != noLevel {
+		return l
+	}
+	return uint8(len(c.levels) - 1)
+}
+
+// levelMemo is level with a worker's memo of the comparison's tail (see
+// newPairMemo); a nil memo computes every level.
+func (c *cComparison) levelMemo(i, j int32, memo []uint64) uint8 {
+	return c.rest(i, j, 0, c.base.id[i], c.base.id[j], memo)
+}
+
+// rest is the level of records i and j with base value ids a and b when
+// none of the levels before from holds.
+func (c *cComparison) rest(i, j int32, from int, a, b uint32, memo []uint64) uint8 {
+	last := uint8(len(c.levels) - 1)
+	if memo == nil {
+		if l := c.scan(i, j, from, len(c.levels), a, b); l != noLevel {
+			return l
+		}
+		return last
+	}
+	if l := c.scan(i, j, from, c.tail, a, b); l != noLevel {
+		return l
+	}
+	key := uint64(a)<<36 | uint64(b)<<8
+	slot := &memo[(uint64(a)*0x9e3779b97f4a7c15^uint64(b)*0xc2b2ae3d27d4eb4f)>>(64-memoBits)]
+	if e := *slot; e != 0 && e&^0xff == key {
+		return uint8(e) - 1
+	}
+	l := c.scan(i, j, max(from, c.tail), len(c.levels), a, b)
+	if l == noLevel {
+		l = last
+	}
+	*slot = key | uint64(l+1)
+	return l
+}
+
+// leveler computes the levels of all comparisons of a pair. Each record's
+// base value ids for all comparisons sit side by side, so the null and
+// exact tests that settle most comparisons read two short rows instead of
+// two values from every comparison's own column.
+type leveler struct {
+	comps []*cComparison
+	ids   []uint32 // ids[i*len(comps)+c]: record i's base value id in comparison c
+}
+
+func newLeveler(comps []*cComparison) *leveler {
+	nc, n := len(comps), 0
+	if nc > 0 {
+		n = len(comps[0].base.id)
+	}
+	lv := &leveler{comps: comps, ids: make([]uint32, n*nc)}
+	for c, cc := range comps {
+		for i, id := range cc.base.id {
+			lv.ids[i*nc+c] = id
+		}
+	}
+	return lv
+}
+
+// row is record i's base value ids, one per comparison.
+func (lv *leveler) row(i int32) []uint32 {
+	nc := len(lv.comps)
+	return lv.ids[int(i)*nc : int(i)*nc+nc]
+}
+
+// levels fills out, one level per comparison, for records i and j; memo is
+// the worker's pair memo (newPairMemo) or nil.
+func (lv *leveler) levels(i, j int32, memo [][]uint64, out []uint8) {
+	ri, rj := lv.row(i), lv.row(j)
+	out = out[:len(ri)]
+	for c, cc := range lv.comps {
+		a, b := ri[c], rj[c]
+		from := 0
+		if cc.nullExact {
+			if a == 0 || b == 0 {
+				out[c] = 0
+				continue
+			}
+			if a == b {
+				out[c] = 1
+				continue
+			}
+			from = cc.differFrom
+		}
+		var m []uint64
+		if memo != nil {
+			m = memo[c]
+		}
+		out[c] = cc.rest(i, j, from, a, b, m)
+	}
+}
+
+// noLevel: no level in the scanned range holds.
+const noLevel = 0xff
+
+// scan tests levels from..to-1 in order and returns the first that holds,
+// or noLevel; baseA and baseB are the records' base value ids.
+func (c *cComparison) scan(i, j int32, from, to int, baseA, baseB uint32) uint8 {
 	jw := -1.0
-	for li := range c.levels {
+	for li := from; li < to; li++ {
 		lv := &c.levels[li]
-		a, b := lv.col.id[i], lv.col.id[j]
+		a, b := baseA, baseB
+		if !lv.onBase {
+			a, b = lv.col.id[i], lv.col.id[j]
+		}
 		switch lv.kind {
 		case levelNull:
 			if a == 0 || b == 0 {
@@ -140,7 +265,62 @@ func (c *cComparison) level(i, j int32) uint8 {
 			return uint8(li)
 		}
 	}
-	return uint8(len(c.levels) - 1)
+	return noLevel
+}
+
+// memoBits sizes a comparison's memo: 2^11 slots of 8 bytes stay in the
+// first-level cache alongside the records' data.
+const memoBits = 11
+
+// newPairMemo returns one worker's memo for comps. Past its swapped levels
+// a comparison's level depends on the two base values only, and pairs of
+// different values repeat a lot (cities, titles, first names), so each
+// comparison with a costly level there (Jaro-Winkler, edit distance beyond
+// one) keeps
+// a direct-mapped table from (value id, value id) to that level. A slot
+// packs both ids (28 bits each) and the level plus one (0 is empty).
+// Comparisons without such a level, or with too many values to pack, get
+// nil and are computed directly.
+func newPairMemo(comps []*cComparison) [][]uint64 {
+	memo := make([][]uint64, len(comps))
+	for c, cc := range comps {
+		if cc.tail >= 0 {
+			memo[c] = make([]uint64, 1<<memoBits)
+		}
+	}
+	return memo
+}
+
+// pairMemos holds one pair memo per worker of blocking.runTasks.
+func newPairMemos(comps []*cComparison) [][][]uint64 {
+	m := make([][][]uint64, runtime.GOMAXPROCS(0))
+	for w := range m {
+		m[w] = newPairMemo(comps)
+	}
+	return m
+}
+
+// setTail finds the first costly level after the last swapped one (-1
+// when there is none or the ids do not fit a memo slot).
+func (c *cComparison) setTail() {
+	c.tail = -1
+	if len(c.base.count) >= 1<<28 {
+		return
+	}
+	for li := len(c.levels) - 1; li >= 0; li-- {
+		switch c.levels[li].kind {
+		case levelSwapped:
+			return
+		case levelJaroWinkler:
+			c.tail = li
+		case levelLevenshtein, levelDamerau:
+			// Within one edit is a linear scan, cheaper than a lookup
+			// that mostly misses (phone numbers, postcodes).
+			if c.levels[li].dist > 1 {
+				c.tail = li
+			}
+		}
+	}
 }
 
 // holds tests a level for two different, non-null values. jw caches the
@@ -149,7 +329,7 @@ func (lv *cLevel) holds(i, j int32, jw *float64, minJW float64) bool {
 	va, vb := lv.col.val[i], lv.col.val[j]
 	switch lv.kind {
 	case levelJaroWinkler:
-		if !lv.sameAsJW {
+		if !lv.onBase {
 			return jaroWinklerBounded(lv.col, i, j, lv.thr) >= lv.thr
 		}
 		if *jw < 0 {
@@ -196,7 +376,8 @@ func (lv *cLevel) swappedHolds(i, j int32) bool {
 	if lv.thr == 0 {
 		return ci == oj && oi == cj
 	}
-	return jaroWinkler(ci, oj) >= lv.thr && jaroWinkler(oi, cj) >= lv.thr
+	return jaroWinklerCross(lv.col, i, lv.other, j, lv.thr) >= lv.thr &&
+		jaroWinklerCross(lv.other, i, lv.col, j, lv.thr) >= lv.thr
 }
 
 func dateWithin(lv *cLevel, i, j int32) bool {

@@ -13,6 +13,7 @@ type Scorer struct {
 	t     *Table
 	p     *prepared
 	comps []*cComparison
+	lev   *leveler
 	levelWeights
 	priorW float64
 }
@@ -25,6 +26,12 @@ type levelWeights struct {
 	// value with that id.
 	tfLevel []int
 	tfAdj   [][]float64
+	// flat is weight with a stride of maxLevels, and tfBase tells that
+	// the term-frequency level compares the base values, whose ids are in
+	// the leveler's rows: the hot loop reads neither nested slices nor
+	// the columns.
+	flat   []float64
+	tfBase []bool
 }
 
 // newLevelWeights compiles m and u per comparison and level (null levels
@@ -48,18 +55,27 @@ func newLevelWeights(comps []*cComparison, m, u [][]float64, null, tf [][]bool, 
 			adj = tfAdjustments(comps[c].levels[tfl].col, u[c][tfl], minU)
 		}
 		lw.tfAdj = append(lw.tfAdj, adj)
+		lw.tfBase = append(lw.tfBase, tfl >= 0 && comps[c].levels[tfl].col == comps[c].base)
+		row := make([]float64, maxLevels)
+		copy(row, w)
+		lw.flat = append(lw.flat, row...)
 	}
 	return lw
 }
 
-// pair is the match weight of records i and j, prior excluded.
-func (lw *levelWeights) pair(comps []*cComparison, i, j int32) float64 {
+// sum is the match weight, prior excluded, of a pair whose left record is
+// i, with base value ids row (leveler.row), and whose levels are given.
+func (lw *levelWeights) sum(comps []*cComparison, i int32, row []uint32, levels []uint8) float64 {
 	var w float64
-	for c, cc := range comps {
-		l := cc.level(i, j)
-		w += lw.weight[c][l]
+	flat := lw.flat[:len(levels)*maxLevels]
+	for c, l := range levels {
+		w += flat[c*maxLevels+int(l&(maxLevels-1))]
 		if int(l) == lw.tfLevel[c] {
-			w += lw.tfAdj[c][cc.levels[l].col.id[i]]
+			id := row[c]
+			if !lw.tfBase[c] {
+				id = comps[c].levels[l].col.id[i]
+			}
+			w += lw.tfAdj[c][id]
 		}
 	}
 	return w
@@ -84,7 +100,7 @@ func NewScorer(m *Model, t *Table) (*Scorer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new scorer: %w", err)
 	}
-	s := &Scorer{model: m, t: t, p: p, comps: comps, priorW: m.PriorWeight()}
+	s := &Scorer{model: m, t: t, p: p, comps: comps, lev: newLeveler(comps), priorW: m.PriorWeight()}
 	var mm, uu [][]float64
 	var null, tf [][]bool
 	for _, cm := range m.Comparisons {
@@ -112,18 +128,10 @@ func compileComparisons(p *prepared, cs []Comparison) ([]*cComparison, error) {
 }
 
 // score fills levels (one per comparison) and returns the match weight,
-// prior included.
-func (s *Scorer) score(i, j int32, levels []uint8) float64 {
-	w := s.priorW
-	for c, cc := range s.comps {
-		l := cc.level(i, j)
-		levels[c] = l
-		w += s.weight[c][l]
-		if int(l) == s.tfLevel[c] {
-			w += s.tfAdj[c][cc.levels[l].col.id[i]]
-		}
-	}
-	return w
+// prior included; memo is the calling worker's pair memo (newPairMemo).
+func (s *Scorer) score(i, j int32, levels []uint8, memo [][]uint64) float64 {
+	s.lev.levels(i, j, memo, levels)
+	return s.priorW + s.sum(s.comps, i, s.lev.row(i), levels[:len(s.comps)])
 }
 
 // Pairs holds scored candidate pairs in compact columns: record indexes
@@ -201,7 +209,8 @@ func (s *Scorer) Predict() (*Pairs, *BlockingReport, error) {
 	}
 	results := make([]Pairs, len(b.tasks))
 	perRule := make([][]int64, len(b.tasks))
-	b.runTasks(func(_, t int) {
+	memos := newPairMemos(s.comps)
+	b.runTasks(func(wk, t int) {
 		out := &results[t]
 		counts := make([]int64, len(b.rules))
 		var lv [maxComparisons]uint8
@@ -209,7 +218,7 @@ func (s *Scorer) Predict() (*Pairs, *BlockingReport, error) {
 			rule := blk.rule
 			b.pairs(blk, true, func(i, j int32) {
 				counts[rule]++
-				w := s.score(i, j, lv[:nc])
+				w := s.score(i, j, lv[:nc], memos[wk])
 				if w < minW {
 					return
 				}

@@ -28,12 +28,20 @@ func jaroWinkler(a, b string) float64 {
 // and the Winkler bonus is at most the common prefix, so Jaro-Winkler is at
 // most that of a string pair with that many matches and no transpositions.
 func jaroWinklerBounded(c *colData, i, j int32, floor float64) float64 {
-	a, b := c.val[i], c.val[j]
-	if !c.short[i] || !c.short[j] {
-		return jaroWinkler(a, b)
+	return jaroWinklerCross(c, i, c, j, floor)
+}
+
+// jaroWinklerCross is jaroWinklerBounded for record i of column ca against
+// record j of column cb (a swapped name: first against last).
+//
+// The bound is tested twice: first from the letter counts alone, taking
+// the largest prefix bonus (4), so that most dissimilar pairs are rejected
+// without reading the strings; then with the actual common prefix.
+func jaroWinklerCross(ca *colData, i int32, cb *colData, j int32, floor float64) float64 {
+	ha, hb := &ca.hist[i], &cb.hist[j]
+	if ha[0] == notShort || hb[0] == notShort {
+		return jaroWinkler(ca.val[i], cb.val[j])
 	}
-	la, lb := len(a), len(b)
-	ha, hb := &c.hist[i], &c.hist[j]
 	m := 0
 	for k := range ha {
 		m += sumMinBytes(ha[k], hb[k])
@@ -41,6 +49,17 @@ func jaroWinklerBounded(c *colData, i, j int32, floor float64) float64 {
 	if m == 0 {
 		return 0
 	}
+	// The counts of a short value add up to its length (at most 64, so
+	// the byte sums cannot carry).
+	la, lb := byteSum(ha[0]+ha[1]+ha[2]+ha[3]), byteSum(hb[0]+hb[1]+hb[2]+hb[3])
+	// jmax+4*0.1*(1-jmax) < floor  <=>  jmax < (floor-0.4)/0.6, with
+	// jmax = (m/la + m/lb + 1)/3 multiplied out; the slack keeps float
+	// rounding from rejecting a pair exactly at the floor.
+	if f4 := (floor - 0.4) * (1 / 0.6); f4 > 0 &&
+		float64(m*(la+lb)+la*lb) < float64(3*la*lb)*f4*(1-1e-9) {
+		return 0
+	}
+	a, b := ca.val[i], cb.val[j]
 	jmax := (float64(m)/float64(la) + float64(m)/float64(lb) + 1) / 3
 	p := 0
 	for p < 4 && p < la && p < lb && a[p] == b[p] && !isDigit(a[p]) {
@@ -52,14 +71,20 @@ func jaroWinklerBounded(c *colData, i, j int32, floor float64) float64 {
 	return jaroWinklerShort(a, b)
 }
 
+// notShort marks the letter counts of a value that is not ASCII or longer
+// than 64 bytes (no count reaches 0xff).
+const notShort = ^uint64(0)
+
+// byteSum adds the bytes of x, when their sum is below 256.
+func byteSum(x uint64) int { return int((x * 0x0101010101010101) >> 56) }
+
 // sumMinBytes adds the byte-wise minimum of two words of 7-bit counts
 // without a loop: bit 7 of each byte of (a|H)-b tells whether a >= b there.
 func sumMinBytes(a, b uint64) int {
 	const h = 0x8080808080808080
 	ge := ((a | h) - b) & h
 	mask := (ge >> 7) * 0xff
-	m := (b & mask) | (a &^ mask)
-	return int((m * 0x0101010101010101) >> 56)
+	return byteSum((b & mask) | (a &^ mask))
 }
 
 // jaroWinklerShort is the bit-parallel Jaro-Winkler for ASCII strings of 1

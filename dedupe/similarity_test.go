@@ -3,6 +3,7 @@ package dedupe
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/antzucaro/matchr"
@@ -38,29 +39,58 @@ func TestJaroWinkler_MatchesMatchr(t *testing.T) {
 func TestJaroWinklerBounded_NeverHidesAValueAboveFloor(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	vals := make([]string, 400)
+	other := make([]string, len(vals))
 	for i := range vals {
 		b := make([]byte, 1+rng.IntN(12))
 		for k := range b {
 			b[k] = byte('a' + rng.IntN(6))
 		}
+		switch i % 25 {
+		case 0: // not ASCII: the exact path
+			b = append(b, "é"...)
+		case 1: // longer than 64 bytes: the exact path
+			b = append(b, strings.Repeat("ab", 33)...)
+		case 2:
+			b = nil
+		}
 		vals[i] = string(b)
 	}
-	p := newPrepared(&Table{IDs: make([]string, len(vals)), Cols: map[string][]string{"v": vals}})
+	for i := range other {
+		other[i] = vals[rng.IntN(len(vals))]
+	}
+	p := newPrepared(&Table{IDs: make([]string, len(vals)), Cols: map[string][]string{"v": vals, "w": other}})
 	col, err := p.column("v", "")
 	if err != nil {
 		t.Fatal(err)
 	}
+	col2, err := p.column("w", "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	col.signatures()
+	col2.signatures()
+	skipped := 0
 	for i := range vals {
 		for j := range vals {
 			full := jaroWinkler(vals[i], vals[j])
-			for _, floor := range []float64{0.7, 0.8, 0.9} {
+			cross := jaroWinkler(vals[i], other[j])
+			for _, floor := range []float64{0.5, 0.7, 0.8, 0.85, 0.9, 0.95} {
 				got := jaroWinklerBounded(col, int32(i), int32(j), floor)
+				if got == 0 && full > 0 {
+					skipped++
+				}
 				if full >= floor && got != full {
 					t.Fatalf("bounded(%q, %q, %v) = %v, want %v", vals[i], vals[j], floor, got, full)
 				}
+				if got := jaroWinklerCross(col, int32(i), col2, int32(j), floor); cross >= floor && got != cross {
+					t.Fatalf("cross(%q, %q, %v) = %v, want %v", vals[i], other[j], floor, got, cross)
+				}
 			}
 		}
+	}
+	// The bound exists to skip work: at high floors most random pairs.
+	if skipped < len(vals)*len(vals) {
+		t.Errorf("the bound skipped only %d of %d computations", skipped, 6*len(vals)*len(vals))
 	}
 }
 

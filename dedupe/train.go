@@ -218,9 +218,16 @@ func histWeight(k int) float64 { return float64(k)/histScale - histRange }
 // match weight, prior excluded.
 func weightHistogram(b *blocking, comps []*cComparison, lw *levelWeights) ([]float64, int64) {
 	total := make([]float64, 2*histRange*histScale+1)
+	memos := newPairMemos(comps)
+	lev := newLeveler(comps)
+	nc := len(comps)
 	visited := foldPairs(b, true,
 		func() []float64 { return make([]float64, len(total)) },
-		func(local []float64, i, j int32) { local[histBin(lw.pair(comps, i, j))]++ },
+		func(local []float64, w int, i, j int32) {
+			var lv [maxComparisons]uint8
+			lev.levels(i, j, memos[w], lv[:nc])
+			local[histBin(lw.sum(comps, i, lev.row(i), lv[:nc]))]++
+		},
 		func(local []float64) {
 			for k, v := range local {
 				total[k] += v
@@ -232,15 +239,15 @@ func weightHistogram(b *blocking, comps []*cComparison, lw *levelWeights) ([]flo
 // foldPairs visits every pair of a blocking's tasks in parallel: each task
 // accumulates into a local value from newLocal, merged (one task at a time)
 // when the task is done. It returns the number of pairs visited.
-func foldPairs[L any](b *blocking, dedupe bool, newLocal func() L, visit func(L, int32, int32), merge func(L)) int64 {
+func foldPairs[L any](b *blocking, dedupe bool, newLocal func() L, visit func(L, int, int32, int32), merge func(L)) int64 {
 	var mu sync.Mutex
 	var visited int64
-	b.runTasks(func(_, t int) {
+	b.runTasks(func(w, t int) {
 		local := newLocal()
 		var n int64
 		for _, blk := range b.tasks[t] {
 			b.pairs(blk, dedupe, func(i, j int32) {
-				visit(local, i, j)
+				visit(local, w, i, j)
 				n++
 			})
 		}
@@ -257,13 +264,13 @@ func foldPairs[L any](b *blocking, dedupe bool, newLocal func() L, visit func(L,
 func aggregatePatterns(b *blocking, comps []*cComparison, dedupe bool) ([]pattern, int64) {
 	total := map[string]float64{}
 	nc := len(comps)
+	memos := newPairMemos(comps)
+	lev := newLeveler(comps)
 	visited := foldPairs(b, dedupe,
 		func() map[string]float64 { return map[string]float64{} },
-		func(local map[string]float64, i, j int32) {
+		func(local map[string]float64, w int, i, j int32) {
 			var lv [maxComparisons]uint8
-			for c, cc := range comps {
-				lv[c] = cc.level(i, j)
-			}
+			lev.levels(i, j, memos[w], lv[:nc])
 			local[string(lv[:nc])]++
 		},
 		func(local map[string]float64) {
