@@ -1,7 +1,6 @@
 package dedupe
 
 import (
-	"encoding/binary"
 	"math"
 	"strconv"
 	"strings"
@@ -25,8 +24,8 @@ type colData struct {
 	num     []float64 // NaN when unparsable
 
 	sigOnce sync.Once
-	short   []bool      // ASCII and at most 64 bytes: the fast Jaro-Winkler path
-	hist    [][4]uint64 // 32 letter counts (byte & 31, saturating at 127), to bound Jaro-Winkler; notShort in word 0 when not short
+	short   []bool   // ASCII and at most 64 bytes: the fast Jaro-Winkler path
+	sig     []uint64 // letter counts in 16 buckets of 4 bits (letterBucket), to bound Jaro-Winkler; notShort when not short or a count exceeds 7
 }
 
 const noDate = math.MinInt32
@@ -106,20 +105,12 @@ func (c *colData) dates() ([]int32, []int32) {
 func (c *colData) signatures() {
 	c.sigOnce.Do(func() {
 		c.short = make([]bool, len(c.val))
-		c.hist = make([][4]uint64, len(c.val))
+		c.sig = make([]uint64, len(c.val))
 		for i, v := range c.val {
 			c.short[i] = len(v) <= 64 && isASCII(v)
-			var h [32]byte
-			for k := 0; k < len(v); k++ {
-				if b := v[k] & 31; h[b] < 127 {
-					h[b]++
-				}
-			}
-			for w := range c.hist[i] {
-				c.hist[i][w] = binary.LittleEndian.Uint64(h[w*8:])
-			}
+			c.sig[i] = letterSig(v)
 			if !c.short[i] {
-				c.hist[i][0] = notShort
+				c.sig[i] = notShort
 			}
 		}
 	})

@@ -326,7 +326,8 @@ func (c *cComparison) setTail() {
 // holds tests a level for two different, non-null values. jw caches the
 // base column's Jaro-Winkler value across levels (negative: not computed).
 func (lv *cLevel) holds(i, j int32, jw *float64, minJW float64) bool {
-	va, vb := lv.col.val[i], lv.col.val[j]
+	// The values are read only where needed: the Jaro-Winkler bound
+	// rejects most pairs from the letter counts alone.
 	switch lv.kind {
 	case levelJaroWinkler:
 		if !lv.onBase {
@@ -337,7 +338,11 @@ func (lv *cLevel) holds(i, j int32, jw *float64, minJW float64) bool {
 		}
 		return *jw >= lv.thr
 	case levelLevenshtein, levelDamerau:
+		if !bagBound(lv.col.sig[i], lv.col.sig[j], lv.dist) {
+			return false
+		}
 		transpose := lv.kind == levelDamerau
+		va, vb := lv.col.val[i], lv.col.val[j]
 		if lv.dist == 1 && lv.col.short[i] && lv.col.short[j] {
 			return withinOne(va, vb, transpose) <= 1
 		}
@@ -351,15 +356,17 @@ func (lv *cLevel) holds(i, j int32, jw *float64, minJW float64) bool {
 		}
 		return math.Min(x, y)/math.Max(x, y) >= lv.thr
 	case levelEmailUser:
+		va, vb := lv.col.val[i], lv.col.val[j]
 		ua, _, oka := strings.Cut(va, "@")
 		ub, _, okb := strings.Cut(vb, "@")
 		return oka && okb && ua != "" && ua == ub
 	case levelEmailDomain:
+		va, vb := lv.col.val[i], lv.col.val[j]
 		da := va[strings.LastIndexByte(va, '@')+1:]
 		db := vb[strings.LastIndexByte(vb, '@')+1:]
 		return da != "" && da == db && strings.Contains(va, "@") && strings.Contains(vb, "@")
 	case levelInitials:
-		return initialsAgree(va, vb)
+		return initialsAgree(lv.col.val[i], lv.col.val[j])
 	}
 	return false
 }
@@ -369,12 +376,13 @@ func (lv *cLevel) holds(i, j int32, jw *float64, minJW float64) bool {
 // Jaro-Winkler on both crossings. A pair already equal on this field is not
 // a swap.
 func (lv *cLevel) swappedHolds(i, j int32) bool {
-	ci, cj, oi, oj := lv.col.val[i], lv.col.val[j], lv.other.val[i], lv.other.val[j]
-	if ci == "" || cj == "" || oi == "" || oj == "" || lv.col.id[i] == lv.col.id[j] {
+	// Ids: 0 is empty, and reading them is cheaper than the strings.
+	ci, cj, oi, oj := lv.col.id[i], lv.col.id[j], lv.other.id[i], lv.other.id[j]
+	if ci == 0 || cj == 0 || oi == 0 || oj == 0 || ci == cj {
 		return false
 	}
 	if lv.thr == 0 {
-		return ci == oj && oi == cj
+		return lv.col.val[i] == lv.other.val[j] && lv.other.val[i] == lv.col.val[j]
 	}
 	return jaroWinklerCross(lv.col, i, lv.other, j, lv.thr) >= lv.thr &&
 		jaroWinklerCross(lv.other, i, lv.col, j, lv.thr) >= lv.thr

@@ -24,7 +24,8 @@ func jaroWinkler(a, b string) float64 {
 
 // jaroWinklerBounded is jaroWinkler for records i and j of a prepared
 // column, except that it returns 0 when the result is certain to be below
-// floor. The bound: at most sum(min(letter counts)) characters can match,
+// floor. The bound: at most sum(min(letter counts)) characters can match
+// (counted in letterBucket buckets),
 // and the Winkler bonus is at most the common prefix, so Jaro-Winkler is at
 // most that of a string pair with that many matches and no transpositions.
 func jaroWinklerBounded(c *colData, i, j int32, floor float64) float64 {
@@ -38,20 +39,16 @@ func jaroWinklerBounded(c *colData, i, j int32, floor float64) float64 {
 // the largest prefix bonus (4), so that most dissimilar pairs are rejected
 // without reading the strings; then with the actual common prefix.
 func jaroWinklerCross(ca *colData, i int32, cb *colData, j int32, floor float64) float64 {
-	ha, hb := &ca.hist[i], &cb.hist[j]
-	if ha[0] == notShort || hb[0] == notShort {
+	sa, sb := ca.sig[i], cb.sig[j]
+	if sa == notShort || sb == notShort {
 		return jaroWinkler(ca.val[i], cb.val[j])
 	}
-	m := 0
-	for k := range ha {
-		m += sumMinBytes(ha[k], hb[k])
-	}
+	m := sumMinNibbles(sa, sb)
 	if m == 0 {
 		return 0
 	}
-	// The counts of a short value add up to its length (at most 64, so
-	// the byte sums cannot carry).
-	la, lb := byteSum(ha[0]+ha[1]+ha[2]+ha[3]), byteSum(hb[0]+hb[1]+hb[2]+hb[3])
+	// The counts of a signed value add up to its length.
+	la, lb := nibbleSum(sa), nibbleSum(sb)
 	// jmax+4*0.1*(1-jmax) < floor  <=>  jmax < (floor-0.4)/0.6, with
 	// jmax = (m/la + m/lb + 1)/3 multiplied out; the slack keeps float
 	// rounding from rejecting a pair exactly at the floor.
@@ -71,21 +68,76 @@ func jaroWinklerCross(ca *colData, i int32, cb *colData, j int32, floor float64)
 	return jaroWinklerShort(a, b)
 }
 
-// notShort marks the letter counts of a value that is not ASCII or longer
-// than 64 bytes (no count reaches 0xff).
+// notShort is the signature of a value that is not ASCII, is longer than
+// 64 bytes or has more than 7 letters in one bucket: it has no bound. No
+// real signature has a nibble above 7.
 const notShort = ^uint64(0)
+
+// letterBucket sorts bytes into 16 buckets for signatures: the eleven
+// commonest letters of names get one each, the other letters share four
+// and everything else the last; digits get one each too (sharing with
+// letters), for phone numbers and postcodes. Counting merged letters
+// together only loosens the bounds: min(a1+a2, b1+b2) >= min(a1, b1) +
+// min(a2, b2).
+var letterBucket = func() (t [256]uint8) {
+	for k := range t {
+		t[k] = 15
+	}
+	for d := byte(0); d < 10; d++ {
+		t['0'+d] = d
+	}
+	for g, letters := range []string{"a", "e", "i", "o", "n", "r", "l", "s", "t", "h", "m", "dk", "cqgj", "bpvfw", "uyxz"} {
+		for _, c := range []byte(letters) {
+			t[c], t[c-'a'+'A'] = uint8(g), uint8(g)
+		}
+	}
+	return t
+}()
+
+// letterSig packs the 16 bucket counts of s into nibbles, or notShort.
+func letterSig(s string) uint64 {
+	if len(s) > 64 || !isASCII(s) {
+		return notShort
+	}
+	var sig uint64
+	for k := 0; k < len(s); k++ {
+		shift := 4 * uint(letterBucket[s[k]])
+		if (sig>>shift)&15 == 7 {
+			return notShort
+		}
+		sig += 1 << shift
+	}
+	return sig
+}
+
+// sumMinNibbles adds the nibble-wise minimum of two signatures without a
+// loop: bit 3 of each nibble of (a|H)-b tells whether a >= b there (the
+// counts are at most 7, so no nibble borrows from the next).
+func sumMinNibbles(a, b uint64) int {
+	const h = 0x8888888888888888
+	ge := ((a | h) - b) & h
+	mask := (ge >> 3) * 0xf
+	return nibbleSum((b & mask) | (a &^ mask))
+}
+
+// bagBound reports whether the values with signatures sa and sb can be
+// within dist edits (Levenshtein or optimal string alignment): the bag
+// distance max(la, lb) - common letters is a lower bound of both.
+func bagBound(sa, sb uint64, dist int) bool {
+	if sa == notShort || sb == notShort {
+		return true
+	}
+	return max(nibbleSum(sa), nibbleSum(sb))-sumMinNibbles(sa, sb) <= dist
+}
+
+// nibbleSum adds the 16 nibbles of x (at most 7 each).
+func nibbleSum(x uint64) int {
+	const lo = 0x0f0f0f0f0f0f0f0f
+	return byteSum((x & lo) + ((x >> 4) & lo))
+}
 
 // byteSum adds the bytes of x, when their sum is below 256.
 func byteSum(x uint64) int { return int((x * 0x0101010101010101) >> 56) }
-
-// sumMinBytes adds the byte-wise minimum of two words of 7-bit counts
-// without a loop: bit 7 of each byte of (a|H)-b tells whether a >= b there.
-func sumMinBytes(a, b uint64) int {
-	const h = 0x8080808080808080
-	ge := ((a | h) - b) & h
-	mask := (ge >> 7) * 0xff
-	return byteSum((b & mask) | (a &^ mask))
-}
 
 // jaroWinklerShort is the bit-parallel Jaro-Winkler for ASCII strings of 1
 // to 64 bytes: a table of each byte's positions in b turns the search for a

@@ -3,6 +3,7 @@ package dedupe
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -159,4 +160,70 @@ func refOSA(a, b string) int {
 		}
 	}
 	return d[len(ra)][len(rb)]
+}
+
+func TestLetterSig_CountsAndMinimaAreExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const alphabet = "aaeeiinnrrsstlohmdkcqgjbpvfwuyxz0123-. 'AEZ"
+	gen := func() string {
+		b := make([]byte, rng.IntN(30))
+		for k := range b {
+			b[k] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	counts := func(s string) (c [16]int) {
+		for k := 0; k < len(s); k++ {
+			c[letterBucket[s[k]]]++
+		}
+		return c
+	}
+	for n := 0; n < 20000; n++ {
+		a, b := gen(), gen()
+		ca, cb := counts(a), counts(b)
+		sa, sb := letterSig(a), letterSig(b)
+		if slices.Max(ca[:]) > 7 != (sa == notShort) {
+			t.Fatalf("letterSig(%q) = %x with counts %v", a, sa, ca)
+		}
+		if sa == notShort || sb == notShort {
+			continue
+		}
+		want := 0
+		for k := range ca {
+			want += min(ca[k], cb[k])
+		}
+		if got := sumMinNibbles(sa, sb); got != want || nibbleSum(sa) != len(a) {
+			t.Fatalf("%q, %q: sumMinNibbles %d, want %d; nibbleSum %d, len %d", a, b, got, want, nibbleSum(sa), len(a))
+		}
+	}
+	// The bag bound never rules out a pair within the distance.
+	digits := func() string {
+		b := make([]byte, 5+rng.IntN(4))
+		for k := range b {
+			b[k] = "0123456789"[rng.IntN(4)]
+		}
+		return string(b)
+	}
+	ruledOut := 0
+	for n := 0; n < 20000; n++ {
+		a, b := digits(), digits()
+		if n%2 == 0 {
+			a, b = gen(), gen()
+		}
+		for dist := 1; dist <= 3; dist++ {
+			if bagBound(letterSig(a), letterSig(b), dist) {
+				continue
+			}
+			ruledOut++
+			if levenshtein(a, b, dist) <= dist || osaDistance(a, b, dist) <= dist {
+				t.Fatalf("bagBound rules out %q, %q at distance %d", a, b, dist)
+			}
+		}
+	}
+	if ruledOut == 0 {
+		t.Error("the bag bound never ruled out a pair")
+	}
+	if letterSig("é") != notShort || letterSig(strings.Repeat("ab", 33)) != notShort {
+		t.Error("non-ASCII and long values must have no signature")
+	}
 }
