@@ -11,7 +11,6 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
-	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/leadsmith/leadsmith/dedupe"
 )
 
@@ -29,11 +28,15 @@ func openFile(ctx context.Context, c *Config, loc string) (Store, string, error)
 
 // writeTable writes columns built by fill into one Parquet object.
 func writeTable(ctx context.Context, rc *RunContext, key string, schema *arrow.Schema, n int, fill func(b *array.RecordBuilder, from, to int)) (FileInfo, error) {
-	w, err := NewParquetWriter(ctx, rc.Work, key, schema, rc.Config.Parquet)
+	// Batches recycle their buffers through a pool instead of leaving
+	// them to the collector, which otherwise scans a heap holding the
+	// whole table for each batch's garbage.
+	mem := NewPoolAllocator(64 << 20)
+	w, err := NewParquetWriterMem(ctx, rc.Work, key, schema, rc.Config.Parquet, mem)
 	if err != nil {
 		return FileInfo{}, err
 	}
-	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	b := array.NewRecordBuilder(mem, schema)
 	defer b.Release()
 	for from := 0; from < n || (n == 0 && from == 0); from += BatchRows {
 		to := min(from+BatchRows, n)
@@ -162,11 +165,22 @@ func writeGolden(ctx context.Context, rc *RunContext, key string, t *dedupe.Tabl
 	cols := goldenColumns(g.Cols)
 	schema := GoldenSchema(cols)
 	return writeTable(ctx, rc, key, schema, len(g.EntityIDs), func(b *array.RecordBuilder, from, to int) {
+		// Column by column: one map lookup and one builder per column.
+		for j, c := range cols {
+			fb, vals := b.Field(1+j), g.Cols[c][from:to]
+			if sb, ok := fb.(*array.StringBuilder); ok {
+				size := 0
+				for _, v := range vals {
+					size += len(v)
+				}
+				sb.ReserveData(size)
+			}
+			for _, v := range vals {
+				appendText(fb, v)
+			}
+		}
 		for i := from; i < to; i++ {
 			b.Field(0).(*array.StringBuilder).Append(g.EntityIDs[i])
-			for j, c := range cols {
-				appendText(b.Field(1+j), g.Cols[c][i])
-			}
 			lb := b.Field(1 + len(cols)).(*array.ListBuilder)
 			lb.Append(true)
 			vb := lb.ValueBuilder().(*array.StringBuilder)
