@@ -327,3 +327,36 @@ func TestRunStage_NeedsCommittedInput(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A data engineer re-runs the dedupe stage alone while tuning (no publish,
+// so no entity state): a later re-run of the same date must write the same
+// golden records, first_seen_at included.
+func TestDedupe_StageRerunWritesTheSameGolden(t *testing.T) {
+	rc := newTestRun(t)
+	ctx := context.Background()
+	golden := func() []map[string]string {
+		if _, err := RunStage(ctx, rc, Dedupe{}); err != nil {
+			t.Fatal(err)
+		}
+		return readRows(t, rc.Work, []FileInfo{{Key: rc.DatasetPrefix("dedupe", "golden") + "part-00000.parquet"}})
+	}
+	for _, s := range []Stage{Extract{}, Normalize{}} {
+		if _, err := RunStage(ctx, rc, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := golden()
+	rc.Force = true
+	rc.Now = rc.Now.Add(3 * time.Hour)
+	after := golden()
+	if len(before) == 0 || len(before) != len(after) {
+		t.Fatalf("%d golden records, then %d", len(before), len(after))
+	}
+	for k := range before {
+		for c, v := range before[k] {
+			if after[k][c] != v {
+				t.Errorf("golden record %d, column %s: %q, then %q", k, c, v, after[k][c])
+			}
+		}
+	}
+}

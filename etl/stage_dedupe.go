@@ -122,7 +122,9 @@ func (Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		if fs, ok := prevFirstSeen[id]; ok && (golden.FirstSeenAt[i].IsZero() || fs.Before(golden.FirstSeenAt[i])) {
 			golden.FirstSeenAt[i] = fs
 		} else if golden.FirstSeenAt[i].IsZero() {
-			golden.FirstSeenAt[i] = rc.Now.UTC()
+			// The run's date, not the clock: a re-run of the date must
+			// write the same golden records.
+			golden.FirstSeenAt[i] = rc.RunDate.UTC()
 		}
 	}
 	res := &StageResult{RowsIn: int64(n), RowsOut: int64(len(golden.EntityIDs)), Datasets: map[string][]FileInfo{}}
