@@ -127,10 +127,21 @@ func Survive(t *Table, c *Clustering, entityIDs []string, opt SurviveOptions) (*
 		}
 		members[cl] = append(members[cl], i)
 	}
-	g := &Golden{Cols: map[string][]string{}}
-	for _, col := range cols {
-		g.Cols[col] = make([]string, 0, len(members))
+	// One plan per column, so the loop over entities and columns does no
+	// map lookups.
+	type colPlan struct {
+		vals []string
+		rule string
+		out  []string
 	}
+	plans := make([]colPlan, len(cols))
+	for k, col := range cols {
+		plans[k] = colPlan{vals: t.Cols[col], rule: rules.Default, out: make([]string, 0, len(members))}
+		if r, ok := rules.Fields[col]; ok {
+			plans[k].rule = r
+		}
+	}
+	g := &Golden{Cols: map[string][]string{}}
 	counts := map[string]int{}
 	for _, recs := range members {
 		if len(recs) == 0 {
@@ -148,12 +159,15 @@ func Survive(t *Table, c *Clustering, entityIDs []string, opt SurviveOptions) (*
 		slices.Sort(keys)
 		g.SourceRecordIDs = append(g.SourceRecordIDs, keys)
 		g.FirstSeenAt = append(g.FirstSeenAt, first)
-		for _, col := range cols {
-			vals := t.Cols[col]
-			rule := rules.Default
-			if r, ok := rules.Fields[col]; ok {
-				rule = r
+		if len(recs) == 1 {
+			// Every rule picks a single record's value.
+			for k := range plans {
+				plans[k].out = append(plans[k].out, plans[k].vals[recs[0]])
 			}
+			continue
+		}
+		for k := range plans {
+			vals, rule := plans[k].vals, plans[k].rule
 			best := -1
 			if rule == SurviveMostFrequent {
 				clear(counts)
@@ -175,8 +189,11 @@ func Survive(t *Table, c *Clustering, entityIDs []string, opt SurviveOptions) (*
 			if best >= 0 {
 				v = vals[best]
 			}
-			g.Cols[col] = append(g.Cols[col], v)
+			plans[k].out = append(plans[k].out, v)
 		}
+	}
+	for k, col := range cols {
+		g.Cols[col] = plans[k].out
 	}
 	return g, nil
 }

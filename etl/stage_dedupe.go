@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/leadsmith/leadsmith/dedupe"
@@ -101,7 +102,9 @@ func (Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		rc.Log.Info("blocking rule", "rule", r.Name, "pairs", r.Pairs, "blocks", r.Blocks, "capped_blocks", r.CappedBlocks, "skipped_pairs", r.SkippedPairs)
 	}
 	threshold := model.Settings.Threshold
+	phase := time.Now()
 	clusters, err := dedupe.Cluster(pairs, n, threshold, model.Settings.MaxClusterSize)
+	clusterDur := time.Since(phase)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
@@ -114,7 +117,9 @@ func (Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		return nil, fmt.Errorf("entity ids: clustering does not fit the table")
 	}
 	priority := sourcePriorities(rc.Config, t.Cols["source"])
+	phase = time.Now()
 	golden, err := dedupe.Survive(t, clusters, ids, dedupe.SurviveOptions{Rules: model.Settings.Survivorship, Priority: priority})
+	surviveDur := time.Since(phase)
 	if err != nil {
 		return nil, fmt.Errorf("survivorship: %w", err)
 	}
@@ -128,24 +133,37 @@ func (Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		}
 	}
 	res := &StageResult{RowsIn: int64(n), RowsOut: int64(len(golden.EntityIDs)), Datasets: map[string][]FileInfo{}}
+	var mu sync.Mutex
 	write := func(name string, fn func(key string) (FileInfo, error)) error {
 		fi, err := fn(rc.DatasetPrefix("dedupe", name) + "part-00000.parquet")
 		if err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
 		}
+		mu.Lock()
 		res.Datasets[name] = []FileInfo{fi}
+		mu.Unlock()
 		return nil
 	}
-	if err := write("pairs", func(k string) (FileInfo, error) { return writePairs(ctx, rc, k, t, pairs, threshold) }); err != nil {
-		return nil, err
+	// Golden (every column of every entity) takes as long to encode as
+	// the other three outputs together, so it is written on a second
+	// core meanwhile; the stage commits only when all four are written.
+	phase = time.Now()
+	goldenErr := make(chan error, 1)
+	go func() {
+		goldenErr <- write("golden", func(k string) (FileInfo, error) { return writeGolden(ctx, rc, k, t, golden) })
+	}()
+	err = write("pairs", func(k string) (FileInfo, error) { return writePairs(ctx, rc, k, t, pairs, threshold) })
+	if err == nil {
+		err = write("clusters", func(k string) (FileInfo, error) { return writeClusters(ctx, rc, k, t, clusters, ids) })
 	}
-	if err := write("clusters", func(k string) (FileInfo, error) { return writeClusters(ctx, rc, k, t, clusters, ids) }); err != nil {
-		return nil, err
+	if err == nil {
+		err = write("entity_state", func(k string) (FileInfo, error) { return writeEntityState(ctx, rc, k, t, ids, golden) })
 	}
-	if err := write("golden", func(k string) (FileInfo, error) { return writeGolden(ctx, rc, k, t, golden) }); err != nil {
-		return nil, err
+	if gerr := <-goldenErr; err == nil {
+		err = gerr
 	}
-	if err := write("entity_state", func(k string) (FileInfo, error) { return writeEntityState(ctx, rc, k, t, ids, golden) }); err != nil {
+	writeDur := time.Since(phase)
+	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
@@ -162,6 +180,7 @@ func (Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		}
 	}
 	rc.Log.Info("entities built", "records", n, "entities", len(golden.EntityIDs), "multi_record_entities", multi,
+		"cluster_ms", clusterDur.Milliseconds(), "survive_ms", surviveDur.Milliseconds(), "write_ms", writeDur.Milliseconds(),
 		"kept_entity_ids", countKept(ids, prev))
 	res.Notes = map[string]any{
 		"training": trainNote, "blocking": blocking, "threshold": threshold,
