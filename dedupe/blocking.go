@@ -62,6 +62,15 @@ type blocking struct {
 	report BlockingReport
 }
 
+// shallowCopy is a blocking whose task list and report can be changed
+// without touching b's.
+func (b *blocking) shallowCopy() *blocking {
+	c := *b
+	c.tasks = slices.Clone(b.tasks)
+	c.report.Rules = slices.Clone(b.report.Rules)
+	return &c
+}
+
 func ruleName(r BlockingRule) string {
 	if r.Name != "" {
 		return r.Name

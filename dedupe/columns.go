@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 // (lower-casing, transforms, interning, date and number parsing) is paid
 // here once so that comparing a pair allocates nothing.
 type colData struct {
+	src     []string // the table's column this was prepared from
 	val     []string
 	id      []uint32 // interned value; 0 is null, equal ids mean equal values
 	count   []uint32 // records per id, for term frequencies
@@ -35,6 +37,48 @@ type prepared struct {
 	t    *Table
 	mu   sync.Mutex
 	cols map[string]*colData
+	// handed is a blocking that training built for the prediction rules
+	// (estimatePrior), kept for the first Predict on the same table.
+	handed    *blocking
+	handedKey string
+	handedSrc map[string][]string // the table columns its keys came from
+}
+
+func blockingKey(rules []BlockingRule, maxBlock int) string {
+	return fmt.Sprint(maxBlock, rules)
+}
+
+// handOver keeps b, the blocking of rules, for one later takeOver.
+func (p *prepared) handOver(rules []BlockingRule, maxBlock int, b *blocking) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.handed, p.handedKey = b, blockingKey(rules, maxBlock)
+	p.handedSrc = map[string][]string{}
+	for _, r := range rules {
+		for _, k := range r.Keys {
+			if col, _, err := parseKeyExpr(k); err == nil {
+				p.handedSrc[col] = p.t.Cols[col]
+			}
+		}
+	}
+}
+
+// takeOver returns the handed-over blocking of rules, once, or nil: the
+// caller owns it (Predict adds its pair counts to the report).
+func (p *prepared) takeOver(rules []BlockingRule, maxBlock int) *blocking {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b := p.handed
+	if b == nil || p.handedKey != blockingKey(rules, maxBlock) {
+		return nil
+	}
+	p.handed = nil
+	for col, src := range p.handedSrc {
+		if !sameSlice(src, p.t.Cols[col]) {
+			return nil // the table changed since training
+		}
+	}
+	return b
 }
 
 func newPrepared(t *Table) *prepared {
@@ -46,12 +90,18 @@ func (p *prepared) column(name, tr string) (*colData, error) {
 	key := name + "\x00" + tr
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if c, ok := p.cols[key]; ok {
-		return c, nil
-	}
 	raw, ok := p.t.Cols[name]
 	if !ok {
 		return nil, errUnknownColumn(name)
+	}
+	if c, ok := p.cols[key]; ok {
+		if sameSlice(c.src, raw) {
+			return c, nil
+		}
+		// The table's column was replaced since it was prepared (a
+		// model trained, then the table edited): nothing built from
+		// the old one may be reused.
+		p.handed = nil
 	}
 	fn := lowerTrim
 	if tr != "" {
@@ -61,7 +111,7 @@ func (p *prepared) column(name, tr string) (*colData, error) {
 		}
 		fn = func(s string) string { return t.fn(lowerTrim(s)) }
 	}
-	c := &colData{val: make([]string, len(raw)), id: make([]uint32, len(raw))}
+	c := &colData{src: raw, val: make([]string, len(raw)), id: make([]uint32, len(raw))}
 	intern := make(map[string]uint32)
 	c.count = []uint32{0}
 	for i, v := range raw {
@@ -82,6 +132,10 @@ func (p *prepared) column(name, tr string) (*colData, error) {
 	}
 	p.cols[key] = c
 	return c, nil
+}
+
+func sameSlice(a, b []string) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 type errUnknownColumn string

@@ -18,6 +18,11 @@ type Model struct {
 	Settings    Settings          `json:"settings"`
 	Prior       float64           `json:"prior"`
 	Comparisons []ComparisonModel `json:"comparisons"`
+
+	// prep is the prepared table the model was trained on, so that a
+	// Scorer for the same table reuses its columns and the prediction
+	// rules' blocking instead of building them again (nil when loaded).
+	prep *prepared
 }
 
 // ComparisonModel holds one comparison's trained levels.

@@ -95,7 +95,10 @@ func NewScorer(m *Model, t *Table) (*Scorer, error) {
 	if err := m.check(); err != nil {
 		return nil, fmt.Errorf("new scorer: %w", err)
 	}
-	p := newPrepared(t)
+	p := m.prep
+	if p == nil || p.t != t {
+		p = newPrepared(t)
+	}
 	comps, err := compileComparisons(p, m.Settings.Comparisons)
 	if err != nil {
 		return nil, fmt.Errorf("new scorer: %w", err)
@@ -198,9 +201,12 @@ func gather[T any](parts []Pairs, col func(*Pairs) *[]T) []T {
 // deterministic.
 func (s *Scorer) Predict() (*Pairs, *BlockingReport, error) {
 	set := s.model.Settings.withDefaults()
-	b, err := newBlocking(s.p, set.BlockingRules, set.MaxBlockSize)
-	if err != nil {
-		return nil, nil, fmt.Errorf("predict: %w", err)
+	b := s.p.takeOver(set.BlockingRules, set.MaxBlockSize)
+	if b == nil {
+		var err error
+		if b, err = newBlocking(s.p, set.BlockingRules, set.MaxBlockSize); err != nil {
+			return nil, nil, fmt.Errorf("predict: %w", err)
+		}
 	}
 	nc := len(s.comps)
 	minW := math.Inf(-1)

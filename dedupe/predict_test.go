@@ -1,7 +1,11 @@
 package dedupe
 
 import (
+	"bytes"
+	"maps"
 	"os"
+	"reflect"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -200,5 +204,72 @@ func BenchmarkEndToEnd(b *testing.B) {
 		b.ReportMetric(done.Sub(predicted).Seconds(), "cluster+survive-s")
 		b.ReportMetric(float64(rep.TotalPairs), "candidates")
 		b.ReportMetric(met.F1, "F1")
+	}
+}
+
+// A Scorer for the table a model was trained on reuses training's columns
+// and its blocking of the prediction rules; it must predict exactly what a
+// Scorer built from the saved model does, and its report must not count
+// pairs twice over repeated Predicts.
+func TestPredict_ReusesTrainingPreparationExactly(t *testing.T) {
+	tab, _ := genContacts(3000, 9)
+	s := DefaultSettings()
+	s.MinPairProbability = 1e-300
+	m, _, err := Train(tab, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := SaveModel(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := LoadModel(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.prep == nil || loaded.prep != nil {
+		t.Fatal("the trained model should carry its preparation, the loaded one not")
+	}
+	predict := func(m *Model, tab *Table) (*Pairs, *BlockingReport) {
+		sc, err := NewScorer(m, tab)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, rep, err := sc.Predict()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, rep
+	}
+	shared, repShared := predict(m, tab)
+	if m.prep.handed != nil {
+		t.Error("the handed-over blocking was not taken")
+	}
+	fresh, repFresh := predict(loaded, tab)
+	again, repAgain := predict(m, tab)
+	for name, p := range map[string]*Pairs{"fresh": fresh, "again": again} {
+		if !reflect.DeepEqual(shared, p) {
+			t.Errorf("pairs from the shared preparation differ from the %s ones", name)
+		}
+	}
+	if !reflect.DeepEqual(repShared, repFresh) || !reflect.DeepEqual(repShared, repAgain) {
+		t.Errorf("reports differ: shared %+v, fresh %+v, again %+v", repShared, repFresh, repAgain)
+	}
+	if repShared.TotalPairs != int64(shared.Len()) {
+		t.Errorf("report counts %d pairs, %d scored", repShared.TotalPairs, shared.Len())
+	}
+
+	// A column replaced after training is prepared again.
+	edited := &Table{IDs: tab.IDs, Cols: maps.Clone(tab.Cols)}
+	edited.Cols["city"] = slices.Repeat([]string{"springfield"}, tab.Len())
+	m2, _, err := Train(edited, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited.Cols["city"] = slices.Clone(tab.Cols["city"])
+	got, _ := predict(m2, edited)
+	want, _ := predict(&Model{Version: m2.Version, Settings: m2.Settings, Prior: m2.Prior, Comparisons: m2.Comparisons}, edited)
+	if !reflect.DeepEqual(got, want) {
+		t.Error("a Scorer reused columns of a table that changed after training")
 	}
 }

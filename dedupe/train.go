@@ -120,7 +120,9 @@ func Train(t *Table, s Settings) (*Model, *TrainReport, error) {
 		}
 	}
 	tr.Prior = prior
-	return st.model(s, prior), tr, nil
+	m := st.model(s, prior)
+	m.prep = p
+	return m, tr, nil
 }
 
 // estimatePrior finds the prior that agrees with itself: the expected
@@ -143,6 +145,8 @@ func (st *emState) estimatePrior(p *prepared, comps []*cComparison, s Settings, 
 	if err != nil {
 		return 0, err
 	}
+	p.handOver(s.BlockingRules, s.MaxBlockSize, b)
+	b = b.shallowCopy() // the sampling below must not change what Predict gets
 	var raw int64
 	for _, blk := range b.blocks {
 		k := int64(blk.end - blk.start)
