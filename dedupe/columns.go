@@ -36,7 +36,7 @@ const noDate = math.MinInt32
 type prepared struct {
 	t    *Table
 	mu   sync.Mutex
-	cols map[string]*colData
+	cols map[string]*colSlot
 	// handed is a blocking that training built for the prediction rules
 	// (estimatePrior), kept for the first Predict on the same table.
 	handed    *blocking
@@ -82,27 +82,44 @@ func (p *prepared) takeOver(rules []BlockingRule, maxBlock int) *blocking {
 }
 
 func newPrepared(t *Table) *prepared {
-	return &prepared{t: t, cols: map[string]*colData{}}
+	return &prepared{t: t, cols: map[string]*colSlot{}}
+}
+
+// colSlot builds one prepared column once, outside the prepared's lock, so
+// that different columns can be prepared in parallel.
+type colSlot struct {
+	src  []string
+	once sync.Once
+	c    *colData
+	err  error
 }
 
 // column returns the column transformed by tr ("" lower-cases and trims).
 func (p *prepared) column(name, tr string) (*colData, error) {
 	key := name + "\x00" + tr
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	raw, ok := p.t.Cols[name]
 	if !ok {
+		p.mu.Unlock()
 		return nil, errUnknownColumn(name)
 	}
-	if c, ok := p.cols[key]; ok {
-		if sameSlice(c.src, raw) {
-			return c, nil
-		}
+	slot := p.cols[key]
+	if slot != nil && !sameSlice(slot.src, raw) {
 		// The table's column was replaced since it was prepared (a
 		// model trained, then the table edited): nothing built from
 		// the old one may be reused.
-		p.handed = nil
+		slot, p.handed = nil, nil
 	}
+	if slot == nil {
+		slot = &colSlot{src: raw}
+		p.cols[key] = slot
+	}
+	p.mu.Unlock()
+	slot.once.Do(func() { slot.c, slot.err = buildColumn(raw, tr) })
+	return slot.c, slot.err
+}
+
+func buildColumn(raw []string, tr string) (*colData, error) {
 	fn := lowerTrim
 	if tr != "" {
 		t, err := parseTransform(tr)
@@ -130,7 +147,6 @@ func (p *prepared) column(name, tr string) (*colData, error) {
 		c.count[id]++
 		c.nonNull++
 	}
-	p.cols[key] = c
 	return c, nil
 }
 

@@ -3,6 +3,9 @@ package dedupe
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
 // Scorer is a model compiled against one table: per-record values, keys
@@ -119,13 +122,27 @@ func NewScorer(m *Model, t *Table) (*Scorer, error) {
 }
 
 func compileComparisons(p *prepared, cs []Comparison) ([]*cComparison, error) {
-	out := make([]*cComparison, 0, len(cs))
-	for _, c := range cs {
-		cc, err := compileComparison(p, c)
+	// Comparisons compile in parallel: preparing a column (interning a
+	// million values, phonetic keys, signatures) is the costly part, and
+	// each column is prepared once however many ask for it.
+	out := make([]*cComparison, len(cs))
+	errs := make([]error, len(cs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(cs)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := int(next.Add(1) - 1); k < len(cs); k = int(next.Add(1) - 1) {
+				out[k], errs[k] = compileComparison(p, cs[k])
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, cc)
 	}
 	return out, nil
 }
