@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sync/atomic"
 )
 
 // modelVersion changes when a saved model can no longer be read as is.
@@ -19,10 +20,11 @@ type Model struct {
 	Prior       float64           `json:"prior"`
 	Comparisons []ComparisonModel `json:"comparisons"`
 
-	// prep is the prepared table the model was trained on, so that a
-	// Scorer for the same table reuses its columns and the prediction
-	// rules' blocking instead of building them again (nil when loaded).
-	prep *prepared
+	// prep is the prepared table the model was trained on, so that the
+	// first Scorer for the same table takes over its columns and the
+	// prediction rules' blocking instead of building them again (nil when
+	// loaded, and once taken: the model does not keep them alive).
+	prep atomic.Pointer[prepared]
 }
 
 // ComparisonModel holds one comparison's trained levels.

@@ -98,8 +98,8 @@ func NewScorer(m *Model, t *Table) (*Scorer, error) {
 	if err := m.check(); err != nil {
 		return nil, fmt.Errorf("new scorer: %w", err)
 	}
-	p := m.prep
-	if p == nil || p.t != t {
+	p := m.prep.Load()
+	if p == nil || p.t != t || !m.prep.CompareAndSwap(p, nil) {
 		p = newPrepared(t)
 	}
 	comps, err := compileComparisons(p, m.Settings.Comparisons)
@@ -277,7 +277,9 @@ func (s *Scorer) Predict() (*Pairs, *BlockingReport, error) {
 	pairs.Levels = gather(results, func(p *Pairs) *[]uint8 { return &p.Levels })
 	pairs.Weight = gather(results, func(p *Pairs) *[]float32 { return &p.Weight })
 	pairs.Prob = gather(results, func(p *Pairs) *[]float32 { return &p.Prob })
-	return pairs, &b.report, nil
+	// A copy: a pointer into b would keep its keys and orders alive.
+	rep := b.report
+	return pairs, &rep, nil
 }
 
 // maxComparisons bounds a model's comparisons so a pair's levels fit in a

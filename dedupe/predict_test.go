@@ -227,7 +227,8 @@ func TestPredict_ReusesTrainingPreparationExactly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.prep == nil || loaded.prep != nil {
+	prep := m.prep.Load()
+	if prep == nil || loaded.prep.Load() != nil {
 		t.Fatal("the trained model should carry its preparation, the loaded one not")
 	}
 	predict := func(m *Model, tab *Table) (*Pairs, *BlockingReport) {
@@ -242,8 +243,8 @@ func TestPredict_ReusesTrainingPreparationExactly(t *testing.T) {
 		return p, rep
 	}
 	shared, repShared := predict(m, tab)
-	if m.prep.handed != nil {
-		t.Error("the handed-over blocking was not taken")
+	if prep.handed != nil || m.prep.Load() != nil {
+		t.Error("the first Scorer did not take over the preparation and its blocking")
 	}
 	fresh, repFresh := predict(loaded, tab)
 	again, repAgain := predict(m, tab)

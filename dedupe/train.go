@@ -121,7 +121,7 @@ func Train(t *Table, s Settings) (*Model, *TrainReport, error) {
 	}
 	tr.Prior = prior
 	m := st.model(s, prior)
-	m.prep = p
+	m.prep.Store(p)
 	return m, tr, nil
 }
 
