@@ -161,10 +161,12 @@ func GoldenSchema(cols []string) *arrow.Schema {
 	), nil)
 }
 
-func writeGolden(ctx context.Context, rc *RunContext, key string, t *dedupe.Table, g *dedupe.Golden) (FileInfo, error) {
+// writeGolden writes golden records lo..hi-1.
+func writeGolden(ctx context.Context, rc *RunContext, key string, t *dedupe.Table, g *dedupe.Golden, lo, hi int) (FileInfo, error) {
 	cols := goldenColumns(g.Cols)
 	schema := GoldenSchema(cols)
-	return writeTable(ctx, rc, key, schema, len(g.EntityIDs), func(b *array.RecordBuilder, from, to int) {
+	return writeTable(ctx, rc, key, schema, hi-lo, func(b *array.RecordBuilder, from, to int) {
+		from, to = lo+from, lo+to
 		// Column by column: one map lookup and one builder per column.
 		for j, c := range cols {
 			fb, vals := b.Field(1+j), g.Cols[c][from:to]

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"runtime"
 	"sync"
 	"time"
 
@@ -26,6 +28,10 @@ func (Dedupe) Needs() []string { return []string{"normalize"} }
 // MemoryBudget: the table of a million records and its candidate pairs
 // live in memory while the model trains and predicts.
 func (Dedupe) MemoryBudget() int64 { return 3584 << 20 }
+
+// goldenSplitRows is the size from which golden is written as two parts
+// (a variable for tests).
+var goldenSplitRows = 2 * RowGroupRows
 
 // entityStateKey is where the entity ids of the last published run live in
 // the state location.
@@ -133,39 +139,72 @@ func (Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		}
 	}
 	res := &StageResult{RowsIn: int64(n), RowsOut: int64(len(golden.EntityIDs)), Datasets: map[string][]FileInfo{}}
+	// Golden (every column of every entity) takes three times as long to
+	// encode as the other outputs together, so a big one is written as
+	// two parts, one per core, each followed by some of the others. The
+	// stage commits only when all are written.
+	ng := len(golden.EntityIDs)
+	parts := 1
+	if ng >= goldenSplitRows && runtime.GOMAXPROCS(0) >= 2 {
+		parts = 2
+	}
+	files := map[string][]FileInfo{"golden": make([]FileInfo, parts)}
 	var mu sync.Mutex
-	write := func(name string, fn func(key string) (FileInfo, error)) error {
-		fi, err := fn(rc.DatasetPrefix("dedupe", name) + "part-00000.parquet")
+	write := func(name string, part int, fn func(key string) (FileInfo, error)) error {
+		fi, err := fn(rc.DatasetPrefix("dedupe", name) + fmt.Sprintf("part-%05d.parquet", part))
 		if err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
 		}
 		mu.Lock()
-		res.Datasets[name] = []FileInfo{fi}
-		mu.Unlock()
+		defer mu.Unlock()
+		if name == "golden" {
+			files[name][part] = fi
+		} else {
+			files[name] = []FileInfo{fi}
+		}
 		return nil
 	}
-	// Golden (every column of every entity) takes as long to encode as
-	// the other three outputs together, so it is written on a second
-	// core meanwhile; the stage commits only when all four are written.
+	goldenPart := func(part int) func(string) (FileInfo, error) {
+		lo, hi := ng*part/parts, ng*(part+1)/parts
+		return func(k string) (FileInfo, error) { return writeGolden(ctx, rc, k, t, golden, lo, hi) }
+	}
+	queues := [][]func() error{
+		{func() error { return write("golden", 0, goldenPart(0)) }},
+		{},
+	}
+	if parts == 2 {
+		queues[1] = append(queues[1], func() error { return write("golden", 1, goldenPart(1)) })
+	}
+	queues[0] = append(queues[0], func() error {
+		return write("pairs", 0, func(k string) (FileInfo, error) { return writePairs(ctx, rc, k, t, pairs, threshold) })
+	})
+	queues[1] = append(queues[1],
+		func() error {
+			return write("clusters", 0, func(k string) (FileInfo, error) { return writeClusters(ctx, rc, k, t, clusters, ids) })
+		},
+		func() error {
+			return write("entity_state", 0, func(k string) (FileInfo, error) { return writeEntityState(ctx, rc, k, t, ids, golden) })
+		})
 	phase = time.Now()
-	goldenErr := make(chan error, 1)
-	go func() {
-		goldenErr <- write("golden", func(k string) (FileInfo, error) { return writeGolden(ctx, rc, k, t, golden) })
-	}()
-	err = write("pairs", func(k string) (FileInfo, error) { return writePairs(ctx, rc, k, t, pairs, threshold) })
-	if err == nil {
-		err = write("clusters", func(k string) (FileInfo, error) { return writeClusters(ctx, rc, k, t, clusters, ids) })
+	errs := make([]error, len(queues))
+	var wg sync.WaitGroup
+	for q, jobs := range queues {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, job := range jobs {
+				if errs[q] = job(); errs[q] != nil {
+					return
+				}
+			}
+		}()
 	}
-	if err == nil {
-		err = write("entity_state", func(k string) (FileInfo, error) { return writeEntityState(ctx, rc, k, t, ids, golden) })
-	}
-	if gerr := <-goldenErr; err == nil {
-		err = gerr
-	}
+	wg.Wait()
 	writeDur := time.Since(phase)
-	if err != nil {
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	maps.Copy(res.Datasets, files)
 	var buf bytes.Buffer
 	if err := dedupe.SaveModel(&buf, model); err != nil {
 		return nil, err
