@@ -2,11 +2,10 @@ package dedupe
 
 import (
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
+
+	"github.com/leadsmith/leadsmith/internal/par"
 )
 
 // BlockingReport says how many candidate pairs each rule produced and which
@@ -240,24 +239,5 @@ func (b *blocking) pairs(blk block, dedupe bool, fn func(i, j int32)) {
 // runTasks hands tasks to GOMAXPROCS workers; do gets the worker number (for
 // per-worker scratch) and the task number (for deterministic output order).
 func (b *blocking) runTasks(do func(worker, task int)) {
-	workers := runtime.GOMAXPROCS(0)
-	if workers > len(b.tasks) {
-		workers = len(b.tasks)
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for {
-				t := int(next.Add(1) - 1)
-				if t >= len(b.tasks) {
-					return
-				}
-				do(w, t)
-			}
-		}(w)
-	}
-	wg.Wait()
+	par.Each(len(b.tasks), do)
 }

@@ -3,9 +3,8 @@ package dedupe
 import (
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
-	"sync/atomic"
+
+	"github.com/leadsmith/leadsmith/internal/par"
 )
 
 // Scorer is a model compiled against one table: per-record values, keys
@@ -127,18 +126,7 @@ func compileComparisons(p *prepared, cs []Comparison) ([]*cComparison, error) {
 	// each column is prepared once however many ask for it.
 	out := make([]*cComparison, len(cs))
 	errs := make([]error, len(cs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < min(runtime.GOMAXPROCS(0), len(cs)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := int(next.Add(1) - 1); k < len(cs); k = int(next.Add(1) - 1) {
-				out[k], errs[k] = compileComparison(p, cs[k])
-			}
-		}()
-	}
-	wg.Wait()
+	par.Each(len(cs), func(_, k int) { out[k], errs[k] = compileComparison(p, cs[k]) })
 	for _, err := range errs {
 		if err != nil {
 			return nil, err

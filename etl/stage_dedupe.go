@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/leadsmith/leadsmith/dedupe"
+	"github.com/leadsmith/leadsmith/internal/par"
 	"gopkg.in/yaml.v3"
 )
 
@@ -187,19 +188,13 @@ func (Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		})
 	phase = time.Now()
 	errs := make([]error, len(queues))
-	var wg sync.WaitGroup
-	for q, jobs := range queues {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for _, job := range jobs {
-				if errs[q] = job(); errs[q] != nil {
-					return
-				}
+	par.Each(len(queues), func(_, q int) {
+		for _, job := range queues[q] {
+			if errs[q] = job(); errs[q] != nil {
+				return
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	writeDur := time.Since(phase)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

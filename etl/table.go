@@ -7,12 +7,12 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/leadsmith/leadsmith/dedupe"
+	"github.com/leadsmith/leadsmith/internal/par"
 )
 
 // loadTable reads staged files into a dedupe table: one string slice per
@@ -95,18 +95,9 @@ func loadTableParallel(ctx context.Context, s Store, files []FileInfo, keep func
 		offsets[k+1] = offsets[k] + int(f.Rows)
 	}
 	errs := make([]error, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < min(runtime.GOMAXPROCS(0), len(files)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := int(next.Add(1) - 1); k < len(files); k = int(next.Add(1) - 1) {
-				errs[k] = loadFileRange(ctx, s, files[k], keep, column, t.IDs[offsets[k]:offsets[k+1]], offsets[k])
-			}
-		}()
-	}
-	wg.Wait()
+	par.Each(len(files), func(_, k int) {
+		errs[k] = loadFileRange(ctx, s, files[k], keep, column, t.IDs[offsets[k]:offsets[k+1]], offsets[k])
+	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
