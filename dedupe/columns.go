@@ -12,7 +12,6 @@ import (
 // (lower-casing, transforms, interning, date and number parsing) is paid
 // here once so that comparing a pair allocates nothing.
 type colData struct {
-	src     []string // the table's column this was prepared from
 	val     []string
 	id      []uint32 // interned value; 0 is null, equal ids mean equal values
 	count   []uint32 // records per id, for term frequencies
@@ -88,7 +87,7 @@ func newPrepared(t *Table) *prepared {
 // colSlot builds one prepared column once, outside the prepared's lock, so
 // that different columns can be prepared in parallel.
 type colSlot struct {
-	src  []string
+	src  []string // the table's column it is prepared from
 	once sync.Once
 	c    *colData
 	err  error
@@ -128,7 +127,7 @@ func buildColumn(raw []string, tr string) (*colData, error) {
 		}
 		fn = func(s string) string { return t.fn(lowerTrim(s)) }
 	}
-	c := &colData{src: raw, val: make([]string, len(raw)), id: make([]uint32, len(raw))}
+	c := &colData{val: make([]string, len(raw)), id: make([]uint32, len(raw))}
 	intern := make(map[string]uint32)
 	c.count = []uint32{0}
 	for i, v := range raw {
@@ -178,10 +177,7 @@ func (c *colData) signatures() {
 		c.sig = make([]uint64, len(c.val))
 		for i, v := range c.val {
 			c.short[i] = len(v) <= 64 && isASCII(v)
-			c.sig[i] = letterSig(v)
-			if !c.short[i] {
-				c.sig[i] = notShort
-			}
+			c.sig[i] = letterSig(v) // notShort when not short
 		}
 	})
 }

@@ -131,10 +131,7 @@ func compileComparison(p *prepared, c Comparison) (*cComparison, error) {
 // Levels other than null and else need both values present; a pair that
 // meets none of them falls to the last level.
 func (c *cComparison) level(i, j int32) uint8 {
-	if l := c.scan(i, j, 0, len(c.levels), c.base.id[i], c.base.id[j]); l != noLevel {
-		return l
-	}
-	return uint8(len(c.levels) - 1)
+	return c.levelMemo(i, j, nil)
 }
 
 // levelMemo is level with a worker's memo of the comparison's tail (see
@@ -268,19 +265,18 @@ func (c *cComparison) scan(i, j int32, from, to int, baseA, baseB uint32) uint8 
 	return noLevel
 }
 
-// memoBits sizes a comparison's memo: 2^11 slots of 8 bytes stay in the
-// first-level cache alongside the records' data.
+// memoBits sizes a comparison's memo: 2^11 slots of 8 bytes (16 KiB) stay
+// in the caches alongside the records' data.
 const memoBits = 11
 
 // newPairMemo returns one worker's memo for comps. Past its swapped levels
 // a comparison's level depends on the two base values only, and pairs of
 // different values repeat a lot (cities, titles, first names), so each
 // comparison with a costly level there (Jaro-Winkler, edit distance beyond
-// one) keeps
-// a direct-mapped table from (value id, value id) to that level. A slot
-// packs both ids (28 bits each) and the level plus one (0 is empty).
-// Comparisons without such a level, or with too many values to pack, get
-// nil and are computed directly.
+// one) keeps a direct-mapped table from (value id, value id) to that
+// level. A slot packs both ids (28 bits each) and the level plus one (0 is
+// empty). Comparisons without such a level, or with too many values to
+// pack, get nil and are computed directly.
 func newPairMemo(comps []*cComparison) [][]uint64 {
 	memo := make([][]uint64, len(comps))
 	for c, cc := range comps {
@@ -291,7 +287,7 @@ func newPairMemo(comps []*cComparison) [][]uint64 {
 	return memo
 }
 
-// pairMemos holds one pair memo per worker of blocking.runTasks.
+// newPairMemos returns one pair memo per worker of blocking.runTasks.
 func newPairMemos(comps []*cComparison) [][][]uint64 {
 	m := make([][][]uint64, runtime.GOMAXPROCS(0))
 	for w := range m {

@@ -25,9 +25,9 @@ func jaroWinkler(a, b string) float64 {
 // jaroWinklerBounded is jaroWinkler for records i and j of a prepared
 // column, except that it returns 0 when the result is certain to be below
 // floor. The bound: at most sum(min(letter counts)) characters can match
-// (counted in letterBucket buckets),
-// and the Winkler bonus is at most the common prefix, so Jaro-Winkler is at
-// most that of a string pair with that many matches and no transpositions.
+// (counted in letterBucket buckets), and the Winkler bonus is at most the
+// common prefix, so Jaro-Winkler is at most that of a string pair with
+// that many matches and no transpositions.
 func jaroWinklerBounded(c *colData, i, j int32, floor float64) float64 {
 	return jaroWinklerCross(c, i, c, j, floor)
 }
