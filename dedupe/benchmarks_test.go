@@ -104,14 +104,7 @@ func runPipeline(tb testing.TB, t *Table, truth []string, s Settings) (Metrics, 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	sc, err := NewScorer(model, t)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	pairs, br, err := sc.Predict()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	pairs, br := mustPredict(tb, model, t)
 	cl, err := Cluster(pairs, t.Len(), model.Settings.Threshold, model.Settings.MaxClusterSize)
 	if err != nil {
 		tb.Fatal(err)

@@ -51,7 +51,7 @@ func (s *Scorer) Explain(i, j int) (Explanation, error) {
 			Label:      s.model.Comparisons[c].Levels[l].Label,
 			LeftValue:  s.t.Cols[s.model.Settings.Comparisons[c].Column][i],
 			RightValue: s.t.Cols[s.model.Settings.Comparisons[c].Column][j],
-			Weight:     s.weight[c][l],
+			Weight:     s.levelWeight(c, l),
 		}
 		if int(l) == s.tfLevel[c] {
 			st.TFAdjustment = s.tfAdj[c][cc.levels[l].col.id[i]]

@@ -22,18 +22,22 @@ type Scorer struct {
 
 // levelWeights are a model's per-level weights compiled against a table.
 type levelWeights struct {
-	weight [][]float64 // [comparison][level] log2(m/u)
+	// weight[c*maxLevels+l] is log2(m/u) of comparison c's level l: one
+	// flat table, so the hot loop reads no nested slices.
+	weight []float64
 	// tfLevel is the term-frequency adjusted level of each comparison, -1
 	// if none; tfAdj[c][id] is the extra weight for exact agreement on the
 	// value with that id.
 	tfLevel []int
 	tfAdj   [][]float64
-	// flat is weight with a stride of maxLevels, and tfBase tells that
-	// the term-frequency level compares the base values, whose ids are in
-	// the leveler's rows: the hot loop reads neither nested slices nor
-	// the columns.
-	flat   []float64
+	// tfBase tells that the term-frequency level compares the base
+	// values, whose ids are in the leveler's rows.
 	tfBase []bool
+}
+
+// levelWeight is log2(m/u) of comparison c's level l.
+func (lw *levelWeights) levelWeight(c int, l uint8) float64 {
+	return lw.weight[c*maxLevels+int(l)]
 }
 
 // newLevelWeights compiles m and u per comparison and level (null levels
@@ -41,8 +45,9 @@ type levelWeights struct {
 // term-frequency level.
 func newLevelWeights(comps []*cComparison, m, u [][]float64, null, tf [][]bool, minU float64) levelWeights {
 	var lw levelWeights
+	lw.weight = make([]float64, len(comps)*maxLevels)
 	for c := range comps {
-		w := make([]float64, len(m[c]))
+		w := lw.weight[c*maxLevels : c*maxLevels+len(m[c])]
 		tfl := -1
 		for l := range m[c] {
 			w[l] = LevelModel{Null: null[c][l], M: m[c][l], U: u[c][l]}.Weight()
@@ -50,7 +55,6 @@ func newLevelWeights(comps []*cComparison, m, u [][]float64, null, tf [][]bool, 
 				tfl = l
 			}
 		}
-		lw.weight = append(lw.weight, w)
 		lw.tfLevel = append(lw.tfLevel, tfl)
 		var adj []float64
 		if tfl >= 0 {
@@ -58,9 +62,6 @@ func newLevelWeights(comps []*cComparison, m, u [][]float64, null, tf [][]bool, 
 		}
 		lw.tfAdj = append(lw.tfAdj, adj)
 		lw.tfBase = append(lw.tfBase, tfl >= 0 && comps[c].levels[tfl].col == comps[c].base)
-		row := make([]float64, maxLevels)
-		copy(row, w)
-		lw.flat = append(lw.flat, row...)
 	}
 	return lw
 }
@@ -69,9 +70,9 @@ func newLevelWeights(comps []*cComparison, m, u [][]float64, null, tf [][]bool, 
 // i, with base value ids row (leveler.row), and whose levels are given.
 func (lw *levelWeights) sum(comps []*cComparison, i int32, row []uint32, levels []uint8) float64 {
 	var w float64
-	flat := lw.flat[:len(levels)*maxLevels]
+	weight := lw.weight[:len(levels)*maxLevels]
 	for c, l := range levels {
-		w += flat[c*maxLevels+int(l&(maxLevels-1))]
+		w += weight[c*maxLevels+int(l&(maxLevels-1))]
 		if int(l) == lw.tfLevel[c] {
 			id := row[c]
 			if !lw.tfBase[c] {

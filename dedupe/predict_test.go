@@ -28,6 +28,20 @@ func trainedScorer(tb testing.TB, n int) (*Scorer, *Table, []string) {
 	return sc, t, truth
 }
 
+// mustPredict builds a Scorer for m over t and predicts.
+func mustPredict(tb testing.TB, m *Model, t *Table) (*Pairs, *BlockingReport) {
+	tb.Helper()
+	sc, err := NewScorer(m, t)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, rep, err := sc.Predict()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p, rep
+}
+
 func TestPredict_DefaultSettingsFindSyntheticDuplicates(t *testing.T) {
 	sc, tab, truth := trainedScorer(t, 3000)
 	pairs, rep, err := sc.Predict()
@@ -177,14 +191,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 			b.Fatal(err)
 		}
 		trained := time.Now()
-		sc, err := NewScorer(m, tab)
-		if err != nil {
-			b.Fatal(err)
-		}
-		p, rep, err := sc.Predict()
-		if err != nil {
-			b.Fatal(err)
-		}
+		p, rep := mustPredict(b, m, tab)
 		predicted := time.Now()
 		c, err := Cluster(p, tab.Len(), m.Settings.Threshold, m.Settings.MaxClusterSize)
 		if err != nil {
@@ -231,17 +238,7 @@ func TestPredict_ReusesTrainingPreparationExactly(t *testing.T) {
 	if prep == nil || loaded.prep.Load() != nil {
 		t.Fatal("the trained model should carry its preparation, the loaded one not")
 	}
-	predict := func(m *Model, tab *Table) (*Pairs, *BlockingReport) {
-		sc, err := NewScorer(m, tab)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, rep, err := sc.Predict()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p, rep
-	}
+	predict := func(m *Model, tab *Table) (*Pairs, *BlockingReport) { return mustPredict(t, m, tab) }
 	shared, repShared := predict(m, tab)
 	if prep.handed != nil || m.prep.Load() != nil {
 		t.Error("the first Scorer did not take over the preparation and its blocking")

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/leadsmith/leadsmith/dedupe"
@@ -149,20 +148,15 @@ func (Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	if ng >= goldenSplitRows && runtime.GOMAXPROCS(0) >= 2 {
 		parts = 2
 	}
-	files := map[string][]FileInfo{"golden": make([]FileInfo, parts)}
-	var mu sync.Mutex
+	// Each job fills its own slot, so the jobs need no lock.
+	files := map[string][]FileInfo{"golden": make([]FileInfo, parts),
+		"pairs": make([]FileInfo, 1), "clusters": make([]FileInfo, 1), "entity_state": make([]FileInfo, 1)}
 	write := func(name string, part int, fn func(key string) (FileInfo, error)) error {
 		fi, err := fn(rc.DatasetPrefix("dedupe", name) + fmt.Sprintf("part-%05d.parquet", part))
 		if err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		if name == "golden" {
-			files[name][part] = fi
-		} else {
-			files[name] = []FileInfo{fi}
-		}
+		files[name][part] = fi
 		return nil
 	}
 	goldenPart := func(part int) func(string) (FileInfo, error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -20,64 +19,34 @@ import (
 // bytes are copied once and shared by its values, so a million records cost
 // one allocation per column per batch, not one per value. Timestamps become
 // RFC 3339 text (which sorts in time order), numbers their shortest text.
+//
+// Every file's row count is read from its footer first, so each file fills
+// its own range of rows of full-length columns (a column a file lacks stays
+// null there), one file per core at a time. A row count that differs from
+// the one its stage recorded is an error.
 func loadTable(ctx context.Context, s Store, files []FileInfo, keep func(string) bool) (*dedupe.Table, error) {
-	var total int64
-	counted := true
-	for _, f := range files {
-		total += f.Rows
-		counted = counted && f.Rows > 0
-	}
-	if counted && len(files) > 1 && runtime.GOMAXPROCS(0) > 1 {
-		return loadTableParallel(ctx, s, files, keep, int(total))
-	}
-	t := &dedupe.Table{IDs: make([]string, 0, total), Cols: map[string][]string{}}
-	for _, f := range files {
+	pfs := make([]*ParquetFile, len(files))
+	defer func() {
+		for _, pf := range pfs {
+			if pf != nil {
+				pf.Close()
+			}
+		}
+	}()
+	offsets := make([]int, len(files)+1)
+	for k, f := range files {
 		pf, err := OpenParquet(ctx, s, f.Key)
 		if err != nil {
 			return nil, err
 		}
-		err = pf.Each(ctx, func(rec arrow.Record) error {
-			n := int(rec.NumRows())
-			src, id := stringCol(rec, "source"), stringCol(rec, "record_id")
-			if id == nil {
-				return fmt.Errorf("%s: no record_id column", f.Key)
-			}
-			for i := 0; i < n; i++ {
-				t.IDs = append(t.IDs, strAt(src, i)+"/"+strAt(id, i))
-			}
-			for j, fld := range rec.Schema().Fields() {
-				if !keep(fld.Name) {
-					continue
-				}
-				vals, ok := columnStrings(rec.Column(j))
-				if !ok {
-					continue
-				}
-				col := t.Cols[fld.Name]
-				if col == nil {
-					col = make([]string, len(t.IDs)-n, max(int(total), len(t.IDs)-n)) // earlier files lacked it
-				}
-				t.Cols[fld.Name] = append(col, vals...)
-			}
-			for name, col := range t.Cols { // columns this file lacks stay null
-				if len(col) < len(t.IDs) {
-					t.Cols[name] = append(col, make([]string, len(t.IDs)-len(col))...)
-				}
-			}
-			return nil
-		})
-		pf.Close()
-		if err != nil {
-			return nil, err
+		pfs[k] = pf
+		n := pf.NumRows()
+		if f.Rows > 0 && f.Rows != n {
+			return nil, fmt.Errorf("%s: %d rows, its stage recorded %d", f.Key, n, f.Rows)
 		}
+		offsets[k+1] = offsets[k] + int(n)
 	}
-	return t, nil
-}
-
-// loadTableParallel is loadTable over files whose row counts are known: each
-// file fills its own range of rows, one file per core at a time, into
-// columns allocated at full length (a column a file lacks stays null there).
-func loadTableParallel(ctx context.Context, s Store, files []FileInfo, keep func(string) bool, total int) (*dedupe.Table, error) {
+	total := offsets[len(files)]
 	t := &dedupe.Table{IDs: make([]string, total), Cols: map[string][]string{}}
 	var mu sync.Mutex
 	column := func(name string) []string {
@@ -90,13 +59,9 @@ func loadTableParallel(ctx context.Context, s Store, files []FileInfo, keep func
 		}
 		return col
 	}
-	offsets := make([]int, len(files)+1)
-	for k, f := range files {
-		offsets[k+1] = offsets[k] + int(f.Rows)
-	}
 	errs := make([]error, len(files))
 	par.Each(len(files), func(_, k int) {
-		errs[k] = loadFileRange(ctx, s, files[k], keep, column, t.IDs[offsets[k]:offsets[k+1]], offsets[k])
+		errs[k] = loadRows(ctx, pfs[k], files[k].Key, keep, column, t.IDs[offsets[k]:offsets[k+1]], offsets[k])
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -104,23 +69,18 @@ func loadTableParallel(ctx context.Context, s Store, files []FileInfo, keep func
 	return t, nil
 }
 
-// loadFileRange reads one file into rows at..at+len(ids)-1 of the table's
-// columns; its row count must be what the manifest says.
-func loadFileRange(ctx context.Context, s Store, f FileInfo, keep func(string) bool, column func(string) []string, ids []string, at int) error {
-	pf, err := OpenParquet(ctx, s, f.Key)
-	if err != nil {
-		return err
-	}
-	defer pf.Close()
+// loadRows reads one file into rows at..at+len(ids)-1 of the table's
+// columns.
+func loadRows(ctx context.Context, pf *ParquetFile, key string, keep func(string) bool, column func(string) []string, ids []string, at int) error {
 	row := 0
-	err = pf.Each(ctx, func(rec arrow.Record) error {
+	err := pf.Each(ctx, func(rec arrow.Record) error {
 		n := int(rec.NumRows())
 		if row+n > len(ids) {
-			return fmt.Errorf("%s: more rows than the %d its stage recorded", f.Key, len(ids))
+			return fmt.Errorf("%s: more rows than its footer's %d", key, len(ids))
 		}
 		src, id := stringCol(rec, "source"), stringCol(rec, "record_id")
 		if id == nil {
-			return fmt.Errorf("%s: no record_id column", f.Key)
+			return fmt.Errorf("%s: no record_id column", key)
 		}
 		for i := 0; i < n; i++ {
 			ids[row+i] = strAt(src, i) + "/" + strAt(id, i)
@@ -130,28 +90,22 @@ func loadFileRange(ctx context.Context, s Store, f FileInfo, keep func(string) b
 				continue
 			}
 			if col := rec.Column(j); hasText(col) {
-				columnStringsInto(col, column(fld.Name)[at+row:at+row+n])
+				columnStrings(col, column(fld.Name)[at+row:at+row+n])
 			}
 		}
 		row += n
 		return nil
 	})
 	if err == nil && row != len(ids) {
-		err = fmt.Errorf("%s: %d rows, its stage recorded %d", f.Key, row, len(ids))
+		err = fmt.Errorf("%s: %d rows, its footer says %d", key, row, len(ids))
 	}
 	return err
 }
 
-// columnStrings renders a column as strings; ok is false for types that
-// have no single-text form (lists).
-func columnStrings(a arrow.Array) ([]string, bool) {
-	out := make([]string, a.Len())
-	return out, columnStringsInto(a, out)
-}
-
-// columnStringsInto is columnStrings writing into out (len(out) values,
-// already "" where null).
-func columnStringsInto(a arrow.Array, out []string) bool {
+// columnStrings renders a column as strings into out (len(out) values,
+// already "" where null); it returns false for types that have no
+// single-text form (lists), which hasText tells beforehand.
+func columnStrings(a arrow.Array, out []string) bool {
 	n := len(out)
 	switch c := a.(type) {
 	case *array.String:
