@@ -10,7 +10,10 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync/atomic"
 
+	"github.com/leadsmith/leadsmith/etl/columnar"
+	"github.com/leadsmith/leadsmith/etl/storage"
 	"gopkg.in/yaml.v3"
 )
 
@@ -30,9 +33,9 @@ type Config struct {
 	// State holds what one night hands the next (entity ids, owners).
 	State string `yaml:"state"`
 	// S3 settings shared by every s3:// location.
-	S3 S3Options `yaml:"s3"`
+	S3 storage.S3Options `yaml:"s3"`
 	// Parquet writer settings.
-	Parquet ParquetOptions `yaml:"parquet"`
+	Parquet columnar.ParquetOptions `yaml:"parquet"`
 	// Extract settings.
 	Extract ExtractOptions `yaml:"extract"`
 	// Dedupe, Score and other stage sections are decoded by their stages.
@@ -129,6 +132,9 @@ func ParseConfig(raw []byte, path string) (*Config, error) {
 	c.hash = hex.EncodeToString(sum[:])
 	c.path = path
 	c.applyDefaults()
+	// Every store of this config counts its S3 requests here, so each run
+	// (one config) reports its own, never another's.
+	c.S3.Requests = new(atomic.Int64)
 	return &c, nil
 }
 
@@ -187,20 +193,20 @@ func (c *Config) Validate() []error {
 	names := map[string]int{}
 	for i := range c.Sources {
 		path := fmt.Sprintf("sources[%d]", i)
-		errs = append(errs, c.Sources[i].validate(path, CanonicalColumns)...)
+		errs = append(errs, c.Sources[i].validate(path, columnar.CanonicalColumns)...)
 		if prev, dup := names[c.Sources[i].Name]; dup && c.Sources[i].Name != "" {
 			add("%s.name: %q is already the name of sources[%d]", path, c.Sources[i].Name, prev)
 		}
 		names[c.Sources[i].Name] = i
 	}
 	if c.Activities != nil {
-		errs = append(errs, c.Activities.validate("activities", ActivityColumns)...)
+		errs = append(errs, c.Activities.validate("activities", columnar.ActivityColumns)...)
 	}
 	for _, loc := range []struct{ field, value string }{{"work", c.Work}, {"output", c.Output}, {"state", c.State}} {
 		if loc.value == "" {
 			add("%s: a location is required (a local folder or s3://bucket/prefix)", loc.field)
 		} else if strings.HasPrefix(loc.value, "s3://") {
-			if _, _, err := ParseS3URI(loc.value); err != nil {
+			if _, _, err := storage.ParseS3URI(loc.value); err != nil {
 				add("%s: %v", loc.field, err)
 			}
 		}
@@ -208,7 +214,7 @@ func (c *Config) Validate() []error {
 	if c.Work != "" && c.Work == c.Output {
 		add("output: must differ from work (%q)", c.Work)
 	}
-	if _, err := c.Parquet.codec(); err != nil {
+	if _, err := c.Parquet.Codec(); err != nil {
 		errs = append(errs, err)
 	}
 	if c.Extract.MaxFieldBytes < 1024 {
@@ -260,7 +266,7 @@ func (s *SourceConfig) validate(path string, canonical []string) []error {
 	if s.URI == "" {
 		add("%s.uri: required (a local folder or s3://bucket/prefix)", path)
 	} else if strings.HasPrefix(s.URI, "s3://") {
-		if _, _, err := ParseS3URI(s.URI); err != nil {
+		if _, _, err := storage.ParseS3URI(s.URI); err != nil {
 			add("%s.uri: %v", path, err)
 		}
 	}
@@ -290,7 +296,7 @@ func (s *SourceConfig) validate(path string, canonical []string) []error {
 	for _, k := range keys {
 		v := s.Columns[k]
 		switch {
-		case !isCanonical(k, canonical):
+		case !columnar.IsCanonical(k, canonical):
 			hint := ""
 			if m := closest(k, canonical); m != "" {
 				hint = fmt.Sprintf(" (did you mean %q?)", m)

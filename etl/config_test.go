@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leadsmith/leadsmith/etl/columnar"
+	"github.com/leadsmith/leadsmith/etl/readers"
 )
 
 func TestParseConfig_ErrorsNameTheField(t *testing.T) {
@@ -176,17 +179,17 @@ func TestObjectFormat(t *testing.T) {
 		{"auto", "x.dat", []byte("a,b\n1,2"), "csv"},
 	}
 	for _, tc := range tests {
-		if got := objectFormat(tc.configured, tc.key, tc.head); got != tc.want {
-			t.Errorf("objectFormat(%q, %q, %q) = %q, want %q", tc.configured, tc.key, tc.head, got, tc.want)
+		if got := readers.Format(tc.configured, tc.key, tc.head); got != tc.want {
+			t.Errorf("readers.Format(%q, %q, %q) = %q, want %q", tc.configured, tc.key, tc.head, got, tc.want)
 		}
 	}
 }
 
 func TestNewRowLayout_MappingAutoMatchAndPassthrough(t *testing.T) {
 	header := []string{"Contact ID", "First Name", "EMAIL", "source", "Email Address", "Notes"}
-	l := newRowLayout(header, map[string]string{"record_id": "contact id", "email": "Email Address"}, CanonicalColumns)
+	l := newRowLayout(header, map[string]string{"record_id": "contact id", "email": "Email Address"}, columnar.CanonicalColumns)
 	idx := func(c string) int {
-		for i, n := range CanonicalColumns {
+		for i, n := range columnar.CanonicalColumns {
 			if n == c {
 				return l.fromIdx[i]
 			}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leadsmith/leadsmith/etl/columnar"
 )
 
 type duckResult struct {
@@ -83,7 +85,7 @@ func TestReadback_DuckDB(t *testing.T) {
 			t.Errorf("DuckDB sees %s as %q, want %s", col, types[col], want)
 		}
 	}
-	for i, col := range CanonicalColumns {
+	for i, col := range columnar.CanonicalColumns {
 		if col == "record_id" || col == "source" {
 			continue // per record, not per entity
 		}

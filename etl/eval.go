@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/leadsmith/leadsmith/dedupe"
+	"github.com/leadsmith/leadsmith/etl/columnar"
 )
 
 // EvalReport is what `leadsmith eval` measures for a run's clusters.
@@ -62,14 +63,14 @@ func Evaluate(ctx context.Context, rc *RunContext, truthColumn string) (*EvalRep
 	cluster := make([]int32, len(t.IDs))
 	entities := map[string]int32{}
 	err = eachBatch(ctx, rc.Work, dd.Datasets["clusters"], func(rec arrow.Record) error {
-		srcs, ids, ents := stringCol(rec, "source"), stringCol(rec, "record_id"), stringCol(rec, "entity_id")
+		srcs, ids, ents := columnar.StringCol(rec, "source"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "entity_id")
 		for i := 0; i < int(rec.NumRows()); i++ {
-			key := strAt(srcs, i) + "/" + strAt(ids, i)
+			key := columnar.StrAt(srcs, i) + "/" + columnar.StrAt(ids, i)
 			idx, ok := index[key]
 			if !ok {
 				return fmt.Errorf("clusters list record %s that normalize does not have", key)
 			}
-			id := strAt(ents, i)
+			id := columnar.StrAt(ents, i)
 			c, ok := entities[id]
 			if !ok {
 				c = int32(len(entities))
@@ -92,11 +93,11 @@ func Evaluate(ctx context.Context, rc *RunContext, truthColumn string) (*EvalRep
 	}
 	pairs := &dedupe.Pairs{}
 	err = eachBatch(ctx, rc.Work, dd.Datasets["pairs"], func(rec arrow.Record) error {
-		ls, rs := stringCol(rec, "record_id_l"), stringCol(rec, "record_id_r")
+		ls, rs := columnar.StringCol(rec, "record_id_l"), columnar.StringCol(rec, "record_id_r")
 		probs, _ := rec.Column(rec.Schema().FieldIndices("match_probability")[0]).(*array.Float64)
 		for i := 0; i < int(rec.NumRows()); i++ {
-			l, lok := index[strAt(ls, i)]
-			r, rok := index[strAt(rs, i)]
+			l, lok := index[columnar.StrAt(ls, i)]
+			r, rok := index[columnar.StrAt(rs, i)]
 			if !lok || !rok || probs == nil {
 				return fmt.Errorf("pairs list a record that normalize does not have")
 			}

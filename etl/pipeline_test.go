@@ -17,6 +17,8 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/leadsmith/leadsmith/etl/columnar"
+	"github.com/leadsmith/leadsmith/etl/storage"
 )
 
 // newTestRun builds a RunContext for testdata/pipeline with fresh work and
@@ -37,14 +39,15 @@ func newTestRun(t *testing.T) *RunContext {
 	if errs := ValidateData(context.Background(), cfg); len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	work, _ := NewLocalStore(cfg.Resolve(cfg.Work))
-	out, _ := NewLocalStore(cfg.Resolve(cfg.Output))
-	state, _ := NewLocalStore(cfg.Resolve(cfg.State))
+	work, _ := storage.NewLocalStore(cfg.Resolve(cfg.Work))
+	out, _ := storage.NewLocalStore(cfg.Resolve(cfg.Output))
+	state, _ := storage.NewLocalStore(cfg.Resolve(cfg.State))
 	return &RunContext{
 		Config: cfg, RunID: "2026-11-23", RunDate: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), Now: time.Now(),
 		Work: work, Output: out, State: state,
-		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Progress: NoProgress,
+		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Progress:    NoProgress,
+		PoisonPools: true,
 	}
 }
 
@@ -58,11 +61,11 @@ func readManifest(t *testing.T, rc *RunContext) *Manifest {
 }
 
 // readAll reads every row of a published dataset as maps of column -> text.
-func readRows(t *testing.T, s Store, files []FileInfo) []map[string]string {
+func readRows(t *testing.T, s storage.Store, files []columnar.FileInfo) []map[string]string {
 	t.Helper()
 	var rows []map[string]string
 	for _, f := range files {
-		pf, err := OpenParquet(context.Background(), s, f.Key)
+		pf, err := columnar.OpenParquet(context.Background(), s, f.Key)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -237,7 +240,7 @@ func TestPipeline_RerunIsIdempotent(t *testing.T) {
 	}
 }
 
-func listKeys(t *testing.T, s Store) []string {
+func listKeys(t *testing.T, s storage.Store) []string {
 	t.Helper()
 	objs, err := s.List(context.Background(), "")
 	if err != nil {
@@ -253,13 +256,13 @@ func listKeys(t *testing.T, s Store) []string {
 // crashingStore fails every Create after the first n, like a process that
 // dies or a disk that fills up mid-publish.
 type crashingStore struct {
-	Store
+	storage.Store
 	left atomic.Int64
 }
 
 var errCrash = errors.New("simulated crash")
 
-func (c *crashingStore) Create(ctx context.Context, key string) (ObjectWriter, error) {
+func (c *crashingStore) Create(ctx context.Context, key string) (storage.ObjectWriter, error) {
 	if c.left.Add(-1) < 0 {
 		return nil, errCrash
 	}
@@ -340,7 +343,7 @@ func TestDedupe_StageRerunWritesTheSameGolden(t *testing.T) {
 		if _, err := RunStage(ctx, rc, Dedupe{}); err != nil {
 			t.Fatal(err)
 		}
-		return readRows(t, rc.Work, []FileInfo{{Key: rc.DatasetPrefix("dedupe", "golden") + "part-00000.parquet"}})
+		return readRows(t, rc.Work, []columnar.FileInfo{{Key: rc.DatasetPrefix("dedupe", "golden") + "part-00000.parquet"}})
 	}
 	for _, s := range []Stage{Extract{}, Normalize{}} {
 		if _, err := RunStage(ctx, rc, s); err != nil {
@@ -371,8 +374,9 @@ func TestDedupe_GoldenInTwoPartsScoresTheSame(t *testing.T) {
 	}
 	rc := newTestRun(t)
 	ctx := context.Background()
+	stages := Pipeline()
 	contacts := func() ([]map[string]string, int) {
-		if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+		if err := RunPipeline(ctx, rc, stages); err != nil {
 			t.Fatal(err)
 		}
 		dd, err := rc.Committed(ctx, "dedupe")
@@ -389,8 +393,11 @@ func TestDedupe_GoldenInTwoPartsScoresTheSame(t *testing.T) {
 	if parts != 1 {
 		t.Fatalf("a small golden dataset has %d parts", parts)
 	}
-	defer func(v int) { goldenSplitRows = v }(goldenSplitRows)
-	goldenSplitRows = 2
+	for i, st := range stages {
+		if st.Name() == "dedupe" {
+			stages[i] = Dedupe{GoldenSplitRows: 2}
+		}
+	}
 	rc.Force = true
 	two, parts := contacts()
 	if parts != 2 {

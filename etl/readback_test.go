@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/xitongsys/parquet-go-source/local"
 	"github.com/xitongsys/parquet-go/parquet"
 	"github.com/xitongsys/parquet-go/reader"
@@ -70,7 +71,7 @@ func TestReadback_XitongsysParquetGo(t *testing.T) {
 				}
 			}
 			var wantVals []string
-			for _, r := range readRows(t, rc.Output, []FileInfo{f}) {
+			for _, r := range readRows(t, rc.Output, []columnar.FileInfo{f}) {
 				wantVals = append(wantVals, r[col])
 			}
 			sort.Strings(got)

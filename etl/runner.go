@@ -11,11 +11,10 @@ import (
 	"regexp"
 	"runtime/debug"
 	"time"
-)
 
-// Version is leadsmith's version, set at build time with
-// -ldflags "-X github.com/leadsmith/leadsmith/etl.Version=...".
-var Version = "0.1.0-dev"
+	"github.com/leadsmith/leadsmith/etl/columnar"
+	"github.com/leadsmith/leadsmith/etl/storage"
+)
 
 // Stage is one step of the pipeline. A stage reads the committed outputs of
 // earlier stages for the same run id from the work area and writes its own
@@ -34,17 +33,17 @@ type Stage interface {
 // StageResult is what a stage reports; the runner adds timing and stores it
 // as the stage marker, and publish copies it into the manifest.
 type StageResult struct {
-	Stage        string                `json:"stage"`
-	ConfigHash   string                `json:"config_hash"`
-	RowsIn       int64                 `json:"rows_in"`
-	RowsOut      int64                 `json:"rows_out"`
-	RowsRejected int64                 `json:"rows_rejected"`
-	StartedAt    time.Time             `json:"started_at"`
-	DurationMS   int64                 `json:"duration_ms"`
-	Datasets     map[string][]FileInfo `json:"datasets"`
-	Sources      []SourceStats         `json:"sources,omitempty"`
-	S3Requests   int64                 `json:"s3_requests,omitempty"`
-	Notes        map[string]any        `json:"notes,omitempty"`
+	Stage        string                         `json:"stage"`
+	ConfigHash   string                         `json:"config_hash"`
+	RowsIn       int64                          `json:"rows_in"`
+	RowsOut      int64                          `json:"rows_out"`
+	RowsRejected int64                          `json:"rows_rejected"`
+	StartedAt    time.Time                      `json:"started_at"`
+	DurationMS   int64                          `json:"duration_ms"`
+	Datasets     map[string][]columnar.FileInfo `json:"datasets"`
+	Sources      []SourceStats                  `json:"sources,omitempty"`
+	S3Requests   int64                          `json:"s3_requests,omitempty"`
+	Notes        map[string]any                 `json:"notes,omitempty"`
 }
 
 // SourceStats reconciles one source: rows read = rows staged + rows rejected.
@@ -65,13 +64,16 @@ type RunContext struct {
 	RunID   string
 	RunDate time.Time // the run's date (UTC midnight)
 	Now     time.Time // the run's start time, used for SLAs and decay
-	Work    Store
-	Output  Store
-	State   Store
+	Work    storage.Store
+	Output  storage.Store
+	State   storage.Store
 	Log     *slog.Logger
 	// Progress starts a progress report for long work; never nil after NewRunContext.
 	Progress ProgressFunc
 	Force    bool
+	// PoisonPools makes the run's pooled Arrow buffers poison what they
+	// free, so a value read after its batch's Release shows (tests set it).
+	PoisonPools bool
 }
 
 var runIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
@@ -99,7 +101,7 @@ const stageMarker = "_STAGE.json"
 // Committed returns a stage's result when its output is committed for this run.
 func (rc *RunContext) Committed(ctx context.Context, stage string) (*StageResult, error) {
 	r, err := rc.Work.Open(ctx, rc.StagePrefix(stage)+stageMarker)
-	if errors.Is(err, ErrNotExist) {
+	if errors.Is(err, storage.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
@@ -127,11 +129,11 @@ func RunStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error
 		}
 	}
 	prefix := rc.StagePrefix(s.Name())
-	if err := DeletePrefix(ctx, rc.Work, prefix); err != nil {
+	if err := storage.DeletePrefix(ctx, rc.Work, prefix); err != nil {
 		return nil, fmt.Errorf("clear %s: %w", prefix, err)
 	}
 	start := time.Now()
-	requestsBefore := s3RequestsTotal.Load()
+	requestsBefore := rc.s3Requests()
 	defer applyMemoryBudget(s)()
 	rc.Log.Info("stage started", "stage", s.Name(), "run_id", rc.RunID)
 	res, err := s.Run(ctx, rc)
@@ -143,7 +145,7 @@ func RunStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error
 	res.ConfigHash = rc.Config.Hash()
 	res.StartedAt = start.UTC()
 	res.DurationMS = time.Since(start).Milliseconds()
-	res.S3Requests = s3RequestsTotal.Load() - requestsBefore
+	res.S3Requests = rc.s3Requests() - requestsBefore
 	if err := writeJSON(ctx, rc.Work, prefix+stageMarker, res); err != nil {
 		return nil, fmt.Errorf("commit stage %s: %w", s.Name(), err)
 	}
@@ -182,7 +184,7 @@ func RunPipeline(ctx context.Context, rc *RunContext, stages []Stage) error {
 	return nil
 }
 
-func writeJSON(ctx context.Context, s Store, key string, v any) error {
+func writeJSON(ctx context.Context, s storage.Store, key string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
@@ -190,7 +192,7 @@ func writeJSON(ctx context.Context, s Store, key string, v any) error {
 	return writeBytes(ctx, s, key, append(data, '\n'))
 }
 
-func writeBytes(ctx context.Context, s Store, key string, data []byte) error {
+func writeBytes(ctx context.Context, s storage.Store, key string, data []byte) error {
 	w, err := s.Create(ctx, key)
 	if err != nil {
 		return err
@@ -202,7 +204,7 @@ func writeBytes(ctx context.Context, s Store, key string, data []byte) error {
 	return w.Close()
 }
 
-func readJSON(ctx context.Context, s Store, key string, v any) error {
+func readJSON(ctx context.Context, s storage.Store, key string, v any) error {
 	r, err := s.Open(ctx, key)
 	if err != nil {
 		return err
@@ -231,4 +233,12 @@ func applyMemoryBudget(s Stage) func() {
 	}
 	prev := debug.SetMemoryLimit(mb.MemoryBudget())
 	return func() { debug.SetMemoryLimit(prev) }
+}
+
+// s3Requests is the number of S3 requests the run's stores have sent.
+func (rc *RunContext) s3Requests() int64 {
+	if n := rc.Config.S3.Requests; n != nil {
+		return n.Load()
+	}
+	return 0
 }

@@ -15,8 +15,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/leadsmith/leadsmith/etl/storage"
 	"github.com/leadsmith/leadsmith/fixtures"
 	"github.com/leadsmith/leadsmith/internal/faultproxy"
+	"github.com/leadsmith/leadsmith/internal/s3test"
 	"gopkg.in/yaml.v3"
 )
 
@@ -68,9 +70,9 @@ func s3RunContext(t *testing.T, c *Config) *RunContext {
 	if errs := ValidateData(ctx, c); len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	stores := make([]Store, 3)
+	stores := make([]storage.Store, 3)
 	for i, loc := range []string{c.Work, c.Output, c.State} {
-		s, err := OpenStore(ctx, loc, c.S3)
+		s, err := storage.Open(ctx, loc, c.S3)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +124,7 @@ func publishedContacts(t *testing.T, rc *RunContext) string {
 }
 
 func TestS3Pipeline_FullRunFaultsAndDuckDB(t *testing.T) {
-	endpoint, bucket, raw := testBucket(t)
+	endpoint, bucket, raw := s3test.Bucket(t)
 	dir := t.TempDir()
 	if _, err := fixtures.Generate(context.Background(), fixtures.Options{Contacts: 3000, Seed: 5, OutDir: dir}); err != nil {
 		t.Fatal(err)
@@ -161,9 +163,9 @@ func TestS3Pipeline_FullRunFaultsAndDuckDB(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	localStore, _ := NewLocalStore(local)
+	localStore, _ := storage.NewLocalStore(local)
 	for _, o := range objs {
-		if err := copyObject(ctx, clean.Output, o.Key, localStore, o.Key); err != nil {
+		if err := storage.Copy(ctx, clean.Output, o.Key, localStore, o.Key); err != nil {
 			t.Fatal(err)
 		}
 	}

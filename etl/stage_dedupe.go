@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/leadsmith/leadsmith/dedupe"
+	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/internal/par"
 	"gopkg.in/yaml.v3"
 )
@@ -17,7 +18,11 @@ import (
 // Dedupe finds the records of the same person, clusters them and merges
 // each cluster into one golden record with a stable entity_id (datasets
 // `pairs`, `clusters`, `golden`, and `entity_state` for the next night).
-type Dedupe struct{}
+type Dedupe struct {
+	// GoldenSplitRows is the size from which golden is written as two
+	// parts, one per core (0: two row groups).
+	GoldenSplitRows int
+}
 
 // Name implements Stage.
 func (Dedupe) Name() string { return "dedupe" }
@@ -29,9 +34,12 @@ func (Dedupe) Needs() []string { return []string{"normalize"} }
 // live in memory while the model trains and predicts.
 func (Dedupe) MemoryBudget() int64 { return 3584 << 20 }
 
-// goldenSplitRows is the size from which golden is written as two parts
-// (a variable for tests).
-var goldenSplitRows = 2 * RowGroupRows
+func (d Dedupe) goldenSplitRows() int {
+	if d.GoldenSplitRows > 0 {
+		return d.GoldenSplitRows
+	}
+	return 2 * columnar.RowGroupRows
+}
 
 // entityStateKey is where the entity ids of the last published run live in
 // the state location.
@@ -39,7 +47,7 @@ const entityStateKey = "entities/current.parquet"
 
 // notGolden are normalized columns that describe one source row, not a person.
 var notGolden = map[string]bool{
-	"record_id": true, "source": true, ColSourceObject: true, ColSourceLine: true, "dq_issues": true,
+	"record_id": true, "source": true, columnar.ColSourceObject: true, columnar.ColSourceLine: true, "dq_issues": true,
 }
 
 // DedupeSettings decodes the config's `dedupe:` section over the defaults.
@@ -73,7 +81,7 @@ func loadNormalized(ctx context.Context, rc *RunContext) (*dedupe.Table, error) 
 }
 
 // Run implements Stage.
-func (Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
+func (d Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	settings, err := DedupeSettings(rc.Config)
 	if err != nil {
 		return nil, err
@@ -138,20 +146,20 @@ func (Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 			golden.FirstSeenAt[i] = rc.RunDate.UTC()
 		}
 	}
-	res := &StageResult{RowsIn: int64(n), RowsOut: int64(len(golden.EntityIDs)), Datasets: map[string][]FileInfo{}}
+	res := &StageResult{RowsIn: int64(n), RowsOut: int64(len(golden.EntityIDs)), Datasets: map[string][]columnar.FileInfo{}}
 	// Golden (every column of every entity) takes three times as long to
 	// encode as the other outputs together, so a big one is written as
 	// two parts, one per core, each followed by some of the others. The
 	// stage commits only when all are written.
 	ng := len(golden.EntityIDs)
 	parts := 1
-	if ng >= goldenSplitRows && runtime.GOMAXPROCS(0) >= 2 {
+	if ng >= d.goldenSplitRows() && runtime.GOMAXPROCS(0) >= 2 {
 		parts = 2
 	}
 	// Each job fills its own slot, so the jobs need no lock.
-	files := map[string][]FileInfo{"golden": make([]FileInfo, parts),
-		"pairs": make([]FileInfo, 1), "clusters": make([]FileInfo, 1), "entity_state": make([]FileInfo, 1)}
-	write := func(name string, part int, fn func(key string) (FileInfo, error)) error {
+	files := map[string][]columnar.FileInfo{"golden": make([]columnar.FileInfo, parts),
+		"pairs": make([]columnar.FileInfo, 1), "clusters": make([]columnar.FileInfo, 1), "entity_state": make([]columnar.FileInfo, 1)}
+	write := func(name string, part int, fn func(key string) (columnar.FileInfo, error)) error {
 		fi, err := fn(rc.DatasetPrefix("dedupe", name) + fmt.Sprintf("part-%05d.parquet", part))
 		if err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
@@ -159,9 +167,9 @@ func (Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		files[name][part] = fi
 		return nil
 	}
-	goldenPart := func(part int) func(string) (FileInfo, error) {
+	goldenPart := func(part int) func(string) (columnar.FileInfo, error) {
 		lo, hi := ng*part/parts, ng*(part+1)/parts
-		return func(k string) (FileInfo, error) { return writeGolden(ctx, rc, k, t, golden, lo, hi) }
+		return func(k string) (columnar.FileInfo, error) { return writeGolden(ctx, rc, k, t, golden, lo, hi) }
 	}
 	queues := [][]func() error{
 		{func() error { return write("golden", 0, goldenPart(0)) }},
@@ -171,14 +179,14 @@ func (Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		queues[1] = append(queues[1], func() error { return write("golden", 1, goldenPart(1)) })
 	}
 	queues[0] = append(queues[0], func() error {
-		return write("pairs", 0, func(k string) (FileInfo, error) { return writePairs(ctx, rc, k, t, pairs, threshold) })
+		return write("pairs", 0, func(k string) (columnar.FileInfo, error) { return writePairs(ctx, rc, k, t, pairs, threshold) })
 	})
 	queues[1] = append(queues[1],
 		func() error {
-			return write("clusters", 0, func(k string) (FileInfo, error) { return writeClusters(ctx, rc, k, t, clusters, ids) })
+			return write("clusters", 0, func(k string) (columnar.FileInfo, error) { return writeClusters(ctx, rc, k, t, clusters, ids) })
 		},
 		func() error {
-			return write("entity_state", 0, func(k string) (FileInfo, error) { return writeEntityState(ctx, rc, k, t, ids, golden) })
+			return write("entity_state", 0, func(k string) (columnar.FileInfo, error) { return writeEntityState(ctx, rc, k, t, ids, golden) })
 		})
 	phase = time.Now()
 	errs := make([]error, len(queues))

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/normalize"
 )
 
@@ -40,8 +41,6 @@ var normalizedStrings = []string{
 	"company_key", "domain",
 }
 
-var timestampUTC = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
-
 // NormalizedSchema is the schema of the `normalized` dataset for the given
 // passthrough columns.
 func NormalizedSchema(pass []string) *arrow.Schema {
@@ -49,9 +48,9 @@ func NormalizedSchema(pass []string) *arrow.Schema {
 		return arrow.Field{Name: n, Type: arrow.BinaryTypes.String, Nullable: true}
 	}
 	var fields []arrow.Field
-	for _, c := range CanonicalColumns {
+	for _, c := range columnar.CanonicalColumns {
 		if c == "created_at" || c == "updated_at" {
-			fields = append(fields, arrow.Field{Name: c, Type: timestampUTC, Nullable: true})
+			fields = append(fields, arrow.Field{Name: c, Type: columnar.TimestampUTC, Nullable: true})
 			continue
 		}
 		fields = append(fields, str(c))
@@ -67,16 +66,16 @@ func NormalizedSchema(pass []string) *arrow.Schema {
 	for _, c := range pass {
 		fields = append(fields, str(c))
 	}
-	fields = append(fields, str(ColSourceObject),
-		arrow.Field{Name: ColSourceLine, Type: arrow.PrimitiveTypes.Int64, Nullable: true})
+	fields = append(fields, str(columnar.ColSourceObject),
+		arrow.Field{Name: columnar.ColSourceLine, Type: arrow.PrimitiveTypes.Int64, Nullable: true})
 	return arrow.NewSchema(fields, nil)
 }
 
 // passthroughOf lists the columns of raw schemas that are neither
 // canonical nor lineage, in first-seen order.
 func passthroughOf(schemas []*arrow.Schema) []string {
-	skip := map[string]bool{ColSourceObject: true, ColSourceLine: true, ColExtractIssues: true}
-	for _, c := range CanonicalColumns {
+	skip := map[string]bool{columnar.ColSourceObject: true, columnar.ColSourceLine: true, columnar.ColExtractIssues: true}
+	for _, c := range columnar.CanonicalColumns {
 		skip[c] = true
 	}
 	var pass []string
@@ -104,7 +103,7 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 	schemas := make([]*arrow.Schema, len(files))
 	var total int64
 	for i, f := range files {
-		if schemas[i], _, err = ReadParquetSchema(ctx, rc.Work, f.Key); err != nil {
+		if schemas[i], _, err = columnar.ReadParquetSchema(ctx, rc.Work, f.Key); err != nil {
 			return nil, err
 		}
 		total += f.Rows
@@ -119,7 +118,7 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 	// Raw batches, built columns and encoder buffers all come from one
 	// pool: nothing of a batch outlives it except what the builders and the
 	// caches copy (OpenParquetMem says which reader buffers stay outside).
-	mem := NewPoolAllocator(256 << 20)
+	mem := columnar.NewPoolAllocator(256<<20, rc.PoisonPools)
 	// Small queues: every batch in flight is several MB.
 	queues := make([]chan arrow.Record, workers)
 	for i := range queues {
@@ -134,7 +133,7 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 		}()
 		seq := 0
 		for _, f := range files {
-			pf, err := OpenParquetMem(ctx, rc.Work, f.Key, mem)
+			pf, err := columnar.OpenParquetMem(ctx, rc.Work, f.Key, mem)
 			if err != nil {
 				readErr = err
 				cancel()
@@ -160,7 +159,7 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 		}
 	}()
 	type result struct {
-		file   FileInfo
+		file   columnar.FileInfo
 		issues map[string]int64
 		err    error
 	}
@@ -175,7 +174,7 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 			nz := newRowNormalizer(schema, rc, mem)
 			defer nz.release()
 			key := fmt.Sprintf("%spart-%05d.parquet", rc.DatasetPrefix("normalize", "normalized"), w)
-			pw, err := NewParquetWriterMem(ctx, rc.Work, key, schema, rc.Config.Parquet, mem)
+			pw, err := columnar.NewParquetWriterMem(ctx, rc.Work, key, schema, rc.Config.Parquet, mem)
 			if err != nil {
 				res.err = err
 				cancel()
@@ -213,7 +212,7 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 		return nil, readErr
 	}
 	issues := map[string]int64{}
-	var out []FileInfo
+	var out []columnar.FileInfo
 	var rows int64
 	for _, r := range results {
 		if r.err != nil {
@@ -241,7 +240,7 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 	}
 	return &StageResult{
 		RowsIn: total, RowsOut: rows,
-		Datasets: map[string][]FileInfo{"normalized": out},
+		Datasets: map[string][]columnar.FileInfo{"normalized": out},
 		Notes:    map[string]any{"dq_issues": issues},
 	}, nil
 }
@@ -267,9 +266,9 @@ func computedSchema() *arrow.Schema {
 		switch f.Name {
 		case "first_name", "last_name", "created_at", "updated_at":
 			fields = append(fields, f)
-		case ColSourceObject, ColSourceLine:
+		case columnar.ColSourceObject, columnar.ColSourceLine:
 		default:
-			if indexOf(CanonicalColumns, f.Name) < 0 {
+			if indexOf(columnar.CanonicalColumns, f.Name) < 0 {
 				fields = append(fields, f)
 			}
 		}
@@ -295,22 +294,6 @@ func newRowNormalizer(schema *arrow.Schema, rc *RunContext, mem memory.Allocator
 func (z *rowNormalizer) release() { z.rb.Release() }
 
 // stringCol returns a raw column as a string array, nil when absent.
-func stringCol(rec arrow.Record, name string) *array.String {
-	idx := rec.Schema().FieldIndices(name)
-	if len(idx) == 0 {
-		return nil
-	}
-	s, _ := rec.Column(idx[0]).(*array.String)
-	return s
-}
-
-func strAt(a *array.String, i int) string {
-	if a == nil || a.IsNull(i) {
-		return ""
-	}
-	return a.Value(i)
-}
-
 // rawColumn is the raw batch's column of the output field f when it has
 // f's type, else an all-null column (a source without that column).
 func rawColumn(mem memory.Allocator, rec arrow.Record, f arrow.Field) arrow.Array {
@@ -327,13 +310,13 @@ func rawColumn(mem memory.Allocator, rec arrow.Record, f arrow.Field) arrow.Arra
 // of each dq code in it.
 func (z *rowNormalizer) normalize(rec arrow.Record) (arrow.Record, map[string]int64) {
 	n := int(rec.NumRows())
-	col := func(name string) *array.String { return stringCol(rec, name) }
+	col := func(name string) *array.String { return columnar.StringCol(rec, name) }
 	first, last, full := col("first_name"), col("last_name"), col("full_name")
 	email, phone, title, company := col("email"), col("phone"), col("title"), col("company")
 	website, industry, revenue, employees := col("website"), col("industry"), col("annual_revenue"), col("employees")
 	state, country, created, updated := col("state"), col("country"), col("created_at"), col("updated_at")
 	var exIssues *array.List
-	if idx := rec.Schema().FieldIndices(ColExtractIssues); len(idx) > 0 {
+	if idx := rec.Schema().FieldIndices(columnar.ColExtractIssues); len(idx) > 0 {
 		exIssues, _ = rec.Column(idx[0]).(*array.List)
 	}
 
@@ -372,11 +355,11 @@ func (z *rowNormalizer) normalize(rec arrow.Record) (arrow.Record, map[string]in
 	var out normalize.Output
 	for i := 0; i < n; i++ {
 		in = normalize.Input{
-			FirstName: strAt(first, i), LastName: strAt(last, i), FullName: strAt(full, i),
-			Email: strAt(email, i), Phone: strAt(phone, i), Title: strAt(title, i), Company: strAt(company, i),
-			Website: strAt(website, i), Industry: strAt(industry, i), Revenue: strAt(revenue, i),
-			Employees: strAt(employees, i), State: strAt(state, i), Country: strAt(country, i),
-			CreatedAt: strAt(created, i), UpdatedAt: strAt(updated, i),
+			FirstName: columnar.StrAt(first, i), LastName: columnar.StrAt(last, i), FullName: columnar.StrAt(full, i),
+			Email: columnar.StrAt(email, i), Phone: columnar.StrAt(phone, i), Title: columnar.StrAt(title, i), Company: columnar.StrAt(company, i),
+			Website: columnar.StrAt(website, i), Industry: columnar.StrAt(industry, i), Revenue: columnar.StrAt(revenue, i),
+			Employees: columnar.StrAt(employees, i), State: columnar.StrAt(state, i), Country: columnar.StrAt(country, i),
+			CreatedAt: columnar.StrAt(created, i), UpdatedAt: columnar.StrAt(updated, i),
 		}
 		z.n.Apply(&in, &out)
 		appendStr(firstB, out.FirstName)

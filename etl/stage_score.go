@@ -11,6 +11,8 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/leadsmith/leadsmith/etl/columnar"
+	"github.com/leadsmith/leadsmith/etl/storage"
 	"github.com/leadsmith/leadsmith/score"
 	"gopkg.in/yaml.v3"
 )
@@ -113,7 +115,7 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	if len(golden) == 0 {
 		return nil, fmt.Errorf("dedupe wrote no golden records")
 	}
-	gschema, _, err := ReadParquetSchema(ctx, rc.Work, golden[0].Key)
+	gschema, _, err := columnar.ReadParquetSchema(ctx, rc.Work, golden[0].Key)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +151,7 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		return nil, err
 	}
 	var router *score.RouterState
-	if err := readJSON(ctx, rc.State, routerStateKey, &router); err != nil && !errors.Is(err, ErrNotExist) {
+	if err := readJSON(ctx, rc.State, routerStateKey, &router); err != nil && !errors.Is(err, storage.ErrNotExist) {
 		return nil, fmt.Errorf("routing state: %w", err)
 	}
 
@@ -165,7 +167,7 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		n := int(rec.NumRows())
 		rows := make([]score.Row, n)
 		flat := make([]score.Value, n*len(cols))
-		ids := stringCol(rec, "entity_id")
+		ids := columnar.StringCol(rec, "entity_id")
 		owners = owners[:0]
 		for i := 0; i < n; i++ {
 			rows[i] = flat[i*len(cols) : (i+1)*len(cols)]
@@ -248,9 +250,9 @@ func scoreValue(a arrow.Array, i int, kind score.ColumnKind) score.Value {
 
 // eachBatch calls fn for every record batch of the files, in order; with
 // columns given, only those columns are read.
-func eachBatch(ctx context.Context, s Store, files []FileInfo, fn func(arrow.Record) error, columns ...string) error {
+func eachBatch(ctx context.Context, s storage.Store, files []columnar.FileInfo, fn func(arrow.Record) error, columns ...string) error {
 	for _, f := range files {
-		pf, err := OpenParquet(ctx, s, f.Key)
+		pf, err := columnar.OpenParquet(ctx, s, f.Key)
 		if err != nil {
 			return err
 		}
@@ -270,8 +272,8 @@ func eachBatch(ctx context.Context, s Store, files []FileInfo, fn func(arrow.Rec
 // readOwners loads entity -> owner from the last published run.
 func readOwners(ctx context.Context, rc *RunContext) (map[string]string, error) {
 	owners := map[string]string{}
-	pf, err := OpenParquet(ctx, rc.State, ownersStateKey)
-	if errors.Is(err, ErrNotExist) {
+	pf, err := columnar.OpenParquet(ctx, rc.State, ownersStateKey)
+	if errors.Is(err, storage.ErrNotExist) {
 		return owners, nil
 	}
 	if err != nil {
@@ -279,9 +281,9 @@ func readOwners(ctx context.Context, rc *RunContext) (map[string]string, error) 
 	}
 	defer pf.Close()
 	err = pf.Each(ctx, func(rec arrow.Record) error {
-		ids, own := stringCol(rec, "entity_id"), stringCol(rec, "owner")
+		ids, own := columnar.StringCol(rec, "entity_id"), columnar.StringCol(rec, "owner")
 		for i := 0; i < int(rec.NumRows()); i++ {
-			if o := strAt(own, i); o != "" {
+			if o := columnar.StrAt(own, i); o != "" {
 				owners[strings.Clone(ids.Value(i))] = strings.Clone(o)
 			}
 		}
@@ -307,7 +309,7 @@ func ExplainEntity(ctx context.Context, rc *RunContext, entityID string) (string
 		return "", fmt.Errorf("run %s is incomplete: run `leadsmith run` first", rc.RunID)
 	}
 	golden := dd.Datasets["golden"]
-	gschema, _, err := ReadParquetSchema(ctx, rc.Work, golden[0].Key)
+	gschema, _, err := columnar.ReadParquetSchema(ctx, rc.Work, golden[0].Key)
 	if err != nil {
 		return "", err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/normalize"
 	"github.com/leadsmith/leadsmith/score"
 )
@@ -22,7 +23,7 @@ type entityIndex struct {
 
 // buildEntityIndex joins every record's email key and record id to its
 // entity, so events of merged duplicates land on one entity.
-func buildEntityIndex(ctx context.Context, rc *RunContext, golden []FileInfo, clusters []FileInfo, normalized []FileInfo) (*entityIndex, error) {
+func buildEntityIndex(ctx context.Context, rc *RunContext, golden []columnar.FileInfo, clusters []columnar.FileInfo, normalized []columnar.FileInfo) (*entityIndex, error) {
 	var records, ents int64
 	for _, f := range normalized {
 		records += f.Rows
@@ -33,9 +34,9 @@ func buildEntityIndex(ctx context.Context, rc *RunContext, golden []FileInfo, cl
 	// Presized: these maps hold a million keys, and growing them rehashes.
 	ix := &entityIndex{byEntity: make(map[string]int32, ents), byEmail: make(map[string]int32, records), byRecord: make(map[string]int32, records)}
 	err := eachBatch(ctx, rc.Work, golden, func(rec arrow.Record) error {
-		ids := stringCol(rec, "entity_id")
+		ids := columnar.StringCol(rec, "entity_id")
 		for i := 0; i < int(rec.NumRows()); i++ {
-			ix.byEntity[strings.Clone(strAt(ids, i))] = int32(len(ix.byEntity))
+			ix.byEntity[strings.Clone(columnar.StrAt(ids, i))] = int32(len(ix.byEntity))
 		}
 		return nil
 	}, "entity_id")
@@ -44,14 +45,14 @@ func buildEntityIndex(ctx context.Context, rc *RunContext, golden []FileInfo, cl
 	}
 	recordEntity := make(map[string]int32, records) // source/record_id -> row
 	err = eachBatch(ctx, rc.Work, clusters, func(rec arrow.Record) error {
-		ents, ids, srcs := stringCol(rec, "entity_id"), stringCol(rec, "record_id"), stringCol(rec, "source")
+		ents, ids, srcs := columnar.StringCol(rec, "entity_id"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "source")
 		for i := 0; i < int(rec.NumRows()); i++ {
-			row, ok := ix.byEntity[strAt(ents, i)]
+			row, ok := ix.byEntity[columnar.StrAt(ents, i)]
 			if !ok {
 				continue
 			}
-			id := strAt(ids, i)
-			recordEntity[strAt(srcs, i)+"/"+id] = row
+			id := columnar.StrAt(ids, i)
+			recordEntity[columnar.StrAt(srcs, i)+"/"+id] = row
 			if _, dup := ix.byRecord[id]; !dup {
 				ix.byRecord[strings.Clone(id)] = row
 			}
@@ -62,13 +63,13 @@ func buildEntityIndex(ctx context.Context, rc *RunContext, golden []FileInfo, cl
 		return nil, err
 	}
 	err = eachBatch(ctx, rc.Work, normalized, func(rec arrow.Record) error {
-		keys, srcs, ids := stringCol(rec, "email_key"), stringCol(rec, "source"), stringCol(rec, "record_id")
+		keys, srcs, ids := columnar.StringCol(rec, "email_key"), columnar.StringCol(rec, "source"), columnar.StringCol(rec, "record_id")
 		for i := 0; i < int(rec.NumRows()); i++ {
-			key := strAt(keys, i)
+			key := columnar.StrAt(keys, i)
 			if key == "" {
 				continue
 			}
-			if row, ok := recordEntity[strAt(srcs, i)+"/"+strAt(ids, i)]; ok {
+			if row, ok := recordEntity[columnar.StrAt(srcs, i)+"/"+columnar.StrAt(ids, i)]; ok {
 				if _, dup := ix.byEmail[key]; !dup {
 					ix.byEmail[strings.Clone(key)] = row
 				}
@@ -100,19 +101,19 @@ type eventSet struct {
 
 // loadEvents reads the staged activities, joins each to its entity by
 // email match key (then record id) and groups them by entity.
-func loadEvents(ctx context.Context, rc *RunContext, files []FileInfo, ix *entityIndex, entities int) (*eventSet, error) {
+func loadEvents(ctx context.Context, rc *RunContext, files []columnar.FileInfo, ix *entityIndex, entities int) (*eventSet, error) {
 	es := &eventSet{}
 	typeIDs, urlIDs := map[string]uint16{}, map[string]uint32{"": 0}
 	es.urls = []string{""}
 	emailRow := make(map[string]int32, len(ix.byEmail)) // raw email -> row (-1: none); raw addresses repeat per person
 	var times normalize.TimeParser
 	err := eachBatch(ctx, rc.Work, files, func(rec arrow.Record) error {
-		emails, recIDs, occurred := stringCol(rec, "email"), stringCol(rec, "record_id"), stringCol(rec, "occurred_at")
-		types, urls := stringCol(rec, "event_type"), stringCol(rec, "url")
+		emails, recIDs, occurred := columnar.StringCol(rec, "email"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "occurred_at")
+		types, urls := columnar.StringCol(rec, "event_type"), columnar.StringCol(rec, "url")
 		for i := 0; i < int(rec.NumRows()); i++ {
 			es.read++
 			row := int32(-1)
-			if email := strAt(emails, i); email != "" {
+			if email := columnar.StrAt(emails, i); email != "" {
 				r, ok := emailRow[email]
 				if !ok {
 					r = -1
@@ -126,7 +127,7 @@ func loadEvents(ctx context.Context, rc *RunContext, files []FileInfo, ix *entit
 				row = r
 			}
 			if row < 0 {
-				if v, ok := ix.byRecord[strAt(recIDs, i)]; ok {
+				if v, ok := ix.byRecord[columnar.StrAt(recIDs, i)]; ok {
 					row = v
 				}
 			}
@@ -134,19 +135,19 @@ func loadEvents(ctx context.Context, rc *RunContext, files []FileInfo, ix *entit
 				es.unmatched++
 				continue
 			}
-			at, ok, _ := times.Parse(strAt(occurred, i), rc.Now)
+			at, ok, _ := times.Parse(columnar.StrAt(occurred, i), rc.Now)
 			if !ok {
 				es.undated++
 				continue
 			}
-			typ := strings.ToLower(strings.TrimSpace(strAt(types, i)))
+			typ := strings.ToLower(strings.TrimSpace(columnar.StrAt(types, i)))
 			tid, ok := typeIDs[typ]
 			if !ok {
 				tid = uint16(len(es.types))
 				typeIDs[strings.Clone(typ)] = tid
 				es.types = append(es.types, strings.Clone(typ))
 			}
-			url := strAt(urls, i)
+			url := columnar.StrAt(urls, i)
 			uid, ok := urlIDs[url]
 			if !ok {
 				uid = uint32(len(es.urls))

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/score"
 )
 
@@ -23,10 +24,10 @@ var scoreFields = []arrow.Field{
 	{Name: "funnel_stage", Type: arrow.BinaryTypes.String},
 	{Name: "owner", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "queue", Type: arrow.BinaryTypes.String},
-	{Name: "sla_due_at", Type: timestampUTC, Nullable: true},
+	{Name: "sla_due_at", Type: columnar.TimestampUTC, Nullable: true},
 	{Name: "route_reason", Type: arrow.BinaryTypes.String},
 	{Name: "run_id", Type: arrow.BinaryTypes.String},
-	{Name: "scored_at", Type: timestampUTC},
+	{Name: "scored_at", Type: columnar.TimestampUTC},
 }
 
 // routingSchema is the `routing` dataset: one row per entity, what sales
@@ -40,7 +41,7 @@ var routingSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "team", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "owner", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "route_reason", Type: arrow.BinaryTypes.String},
-	{Name: "sla_due_at", Type: timestampUTC, Nullable: true},
+	{Name: "sla_due_at", Type: columnar.TimestampUTC, Nullable: true},
 	{Name: "run_id", Type: arrow.BinaryTypes.String},
 }, nil)
 
@@ -50,13 +51,13 @@ type scoreWriters struct {
 	ctx      context.Context
 	rc       *RunContext
 	contacts *arrow.Schema
-	segments map[string]*ParquetWriter
-	routing  *ParquetWriter
+	segments map[string]*columnar.ParquetWriter
+	routing  *columnar.ParquetWriter
 }
 
 func newScoreWriters(ctx context.Context, rc *RunContext, golden *arrow.Schema) *scoreWriters {
 	fields := append(append([]arrow.Field(nil), golden.Fields()...), scoreFields...)
-	return &scoreWriters{ctx: ctx, rc: rc, contacts: arrow.NewSchema(fields, nil), segments: map[string]*ParquetWriter{}}
+	return &scoreWriters{ctx: ctx, rc: rc, contacts: arrow.NewSchema(fields, nil), segments: map[string]*columnar.ParquetWriter{}}
 }
 
 // write appends one golden batch and its results.
@@ -98,7 +99,7 @@ func (w *scoreWriters) write(golden arrow.Record, results []score.Result) error 
 	for _, seg := range segs {
 		part := full
 		if len(segs) > 1 {
-			filtered, err := takeRows(full, bySegment[seg])
+			filtered, err := columnar.TakeRows(full, bySegment[seg])
 			if err != nil {
 				return fmt.Errorf("split segment %s: %w", seg, err)
 			}
@@ -109,7 +110,7 @@ func (w *scoreWriters) write(golden arrow.Record, results []score.Result) error 
 		if pw == nil {
 			key := fmt.Sprintf("%ssegment=%s/part-00000.parquet", w.rc.DatasetPrefix("score", "contacts"), seg)
 			var err error
-			if pw, err = NewParquetWriter(w.ctx, w.rc.Work, key, w.contacts, w.rc.Config.Parquet); err != nil {
+			if pw, err = columnar.NewParquetWriter(w.ctx, w.rc.Work, key, w.contacts, w.rc.Config.Parquet); err != nil {
 				return err
 			}
 			w.segments[seg] = pw
@@ -124,14 +125,14 @@ func (w *scoreWriters) write(golden arrow.Record, results []score.Result) error 
 func (w *scoreWriters) writeRouting(golden arrow.Record, results []score.Result) error {
 	if w.routing == nil {
 		var err error
-		w.routing, err = NewParquetWriter(w.ctx, w.rc.Work, w.rc.DatasetPrefix("score", "routing")+"part-00000.parquet", routingSchema, w.rc.Config.Parquet)
+		w.routing, err = columnar.NewParquetWriter(w.ctx, w.rc.Work, w.rc.DatasetPrefix("score", "routing")+"part-00000.parquet", routingSchema, w.rc.Config.Parquet)
 		if err != nil {
 			return err
 		}
 	}
 	b := array.NewRecordBuilder(memory.DefaultAllocator, routingSchema)
 	defer b.Release()
-	ids := stringCol(golden, "entity_id")
+	ids := columnar.StringCol(golden, "entity_id")
 	for i, r := range results {
 		b.Field(0).(*array.StringBuilder).Append(ids.Value(i))
 		b.Field(1).(*array.StringBuilder).Append(r.LeadRank)
@@ -150,7 +151,7 @@ func (w *scoreWriters) writeRouting(golden arrow.Record, results []score.Result)
 }
 
 func (w *scoreWriters) close() (*StageResult, error) {
-	res := &StageResult{Datasets: map[string][]FileInfo{}}
+	res := &StageResult{Datasets: map[string][]columnar.FileInfo{}}
 	segs := make([]string, 0, len(w.segments))
 	for s := range w.segments {
 		segs = append(segs, s)
@@ -170,7 +171,7 @@ func (w *scoreWriters) close() (*StageResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		res.Datasets["routing"] = []FileInfo{fi}
+		res.Datasets["routing"] = []columnar.FileInfo{fi}
 	}
 	return res, nil
 }

@@ -9,6 +9,10 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/leadsmith/leadsmith/etl/columnar"
+	"github.com/leadsmith/leadsmith/etl/readers"
+	"github.com/leadsmith/leadsmith/etl/storage"
 )
 
 // headerSampleObjects is how many objects per source validation opens to
@@ -24,7 +28,7 @@ func ValidateData(ctx context.Context, c *Config) []error {
 	var errs []error
 	for _, loc := range []struct{ field, uri string }{{"work", c.Work}, {"output", c.Output}, {"state", c.State}} {
 		if strings.HasPrefix(loc.uri, "s3://") {
-			if _, err := OpenStore(ctx, loc.uri, c.S3); err != nil {
+			if _, err := storage.Open(ctx, loc.uri, c.S3); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %v", loc.field, err))
 			}
 		}
@@ -97,15 +101,15 @@ func quoteList(items []string, max int) string {
 
 // objectHeader returns the column names of one object, or nil for JSON
 // lines, whose keys can differ from line to line.
-func objectHeader(ctx context.Context, store Store, o ObjectInfo, src *SourceConfig) ([]string, error) {
-	format := objectFormat(src.Format, o.Key, nil)
+func objectHeader(ctx context.Context, store storage.Store, o storage.ObjectInfo, src *SourceConfig) ([]string, error) {
+	format := readers.Format(src.Format, o.Key, nil)
 	if format == "" {
 		if head, err := peekObject(ctx, store, o.Key, 4); err == nil && string(head) == "PAR1" {
 			format = "parquet"
 		}
 	}
 	if format == "parquet" {
-		sc, _, err := ReadParquetSchema(ctx, store, o.Key)
+		sc, _, err := columnar.ReadParquetSchema(ctx, store, o.Key)
 		if err != nil {
 			return nil, err
 		}
@@ -120,28 +124,28 @@ func objectHeader(ctx context.Context, store Store, o ObjectInfo, src *SourceCon
 		return nil, err
 	}
 	defer r.Close()
-	in, err := Decompress(r)
+	in, err := readers.Decompress(r)
 	if err != nil {
 		return nil, err
 	}
-	text, _, err := DecodeText(in, src.CSV.Encoding)
+	text, _, err := readers.DecodeText(in, src.CSV.Encoding)
 	if err != nil {
 		return nil, err
 	}
 	br := bufio.NewReader(text)
 	if format == "" {
 		head, _ := br.Peek(512)
-		format = objectFormat("auto", "", bytes.TrimLeft(head, " \t\r\n"))
+		format = readers.Format("auto", "", bytes.TrimLeft(head, " \t\r\n"))
 	}
 	if format == "jsonl" {
 		return nil, nil
 	}
 	delim, _ := csvDelimiter(src.CSV.Delimiter)
-	header, _, err := SniffHeader(io.Reader(br), CSVOptions{Delimiter: delim})
+	header, _, err := readers.SniffHeader(io.Reader(br), readers.CSVOptions{Delimiter: delim})
 	return header, err
 }
 
-func peekObject(ctx context.Context, store Store, key string, n int) ([]byte, error) {
+func peekObject(ctx context.Context, store storage.Store, key string, n int) ([]byte, error) {
 	r, err := store.Open(ctx, key)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"runtime"
 
 	"github.com/leadsmith/leadsmith/etl"
+	"github.com/leadsmith/leadsmith/internal/version"
 	"github.com/spf13/cobra"
 )
 
@@ -15,7 +16,7 @@ func newVersionCmd(stdout io.Writer) *cobra.Command {
 		Short: "Print the leadsmith version",
 		Args:  cobra.NoArgs,
 		Run: func(*cobra.Command, []string) {
-			fmt.Fprintf(stdout, "leadsmith %s (%s, %s/%s)\n", etl.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			fmt.Fprintf(stdout, "leadsmith %s (%s, %s/%s)\n", version.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		},
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadsmith/leadsmith/etl"
+	"github.com/leadsmith/leadsmith/etl/storage"
 	"github.com/spf13/cobra"
 )
 
@@ -114,9 +115,9 @@ func prepare(ctx context.Context, g *globalFlags, f *runFlags, stderr io.Writer)
 	if err := etl.ValidateRunID(runID); err != nil {
 		return nil, usageErr(err)
 	}
-	stores := make([]etl.Store, 3)
+	stores := make([]storage.Store, 3)
 	for i, loc := range []string{cfg.Work, cfg.Output, cfg.State} {
-		if stores[i], err = etl.OpenStore(ctx, cfg.Resolve(loc), cfg.S3); err != nil {
+		if stores[i], err = storage.Open(ctx, cfg.Resolve(loc), cfg.S3); err != nil {
 			return nil, failedErr(err)
 		}
 	}

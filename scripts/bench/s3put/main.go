@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/leadsmith/leadsmith/etl"
+	"github.com/leadsmith/leadsmith/etl/storage"
 )
 
 func main() {
@@ -49,7 +49,7 @@ func run(ctx context.Context, endpoint, bucket, prefix, dir string) error {
 		!strings.Contains(err.Error(), "BucketAlreadyOwnedByYou") && !strings.Contains(err.Error(), "BucketAlreadyExists") {
 		return fmt.Errorf("create bucket: %w", err)
 	}
-	store, err := etl.OpenStore(ctx, "s3://"+bucket+"/"+prefix, etl.S3Options{Endpoint: endpoint, PathStyle: true, Region: "us-east-1"})
+	store, err := storage.Open(ctx, "s3://"+bucket+"/"+prefix, storage.S3Options{Endpoint: endpoint, PathStyle: true, Region: "us-east-1"})
 	if err != nil {
 		return err
 	}

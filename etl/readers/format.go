@@ -1,0 +1,43 @@
+package readers
+
+import (
+	"path"
+	"strings"
+)
+
+// Format decides an object's format from the config, its name and,
+// when the name says nothing, its first bytes (decompressed and decoded):
+// with head nil it returns "" for a name that says nothing.
+func Format(configured, key string, head []byte) string {
+	if configured != "" && configured != "auto" {
+		return configured
+	}
+	name := strings.ToLower(key)
+	for _, ext := range []string{".gz", ".gzip"} {
+		name = strings.TrimSuffix(name, ext)
+	}
+	switch path.Ext(name) {
+	case ".csv", ".tsv", ".txt", ".psv":
+		return "csv"
+	case ".jsonl", ".ndjson", ".json":
+		return "jsonl"
+	case ".parquet", ".pq":
+		return "parquet"
+	}
+	if head == nil {
+		return "" // unknown until the content is sniffed
+	}
+	if len(head) >= 4 && string(head[:4]) == "PAR1" {
+		return "parquet"
+	}
+	for _, b := range head {
+		switch b {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case '{':
+			return "jsonl"
+		}
+		break
+	}
+	return "csv"
+}

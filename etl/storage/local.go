@@ -1,0 +1,254 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// LocalStore is a Store rooted at a folder of the local file system.
+// Objects being written live in hidden temporary files beside their final
+// name and appear by rename, so a reader never sees a partial object.
+type LocalStore struct {
+	root string
+}
+
+// NewLocalStore returns a Store rooted at dir; dir is created when missing.
+func NewLocalStore(dir string) (*LocalStore, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("local store %s: %w", dir, err)
+	}
+	return &LocalStore{root: abs}, nil
+}
+
+const localTempPrefix = ".leadsmith-tmp-"
+
+// URI implements Store.
+func (l *LocalStore) URI() string { return l.root }
+
+func (l *LocalStore) path(key string) (string, error) {
+	// Cleaning against "/" folds any ".." so no key can escape the root.
+	clean := path.Clean("/" + key)
+	return filepath.Join(l.root, filepath.FromSlash(clean)), nil
+}
+
+// List implements Store.
+func (l *LocalStore) List(ctx context.Context, prefix string) ([]ObjectInfo, error) {
+	// Walk from the deepest folder the prefix names, then filter by the
+	// rest, so "raw/part-" lists raw/part-* without reading siblings.
+	dir := prefix
+	if i := strings.LastIndex(prefix, "/"); i >= 0 {
+		dir = prefix[:i]
+	} else {
+		dir = ""
+	}
+	start, err := l.path(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []ObjectInfo
+	err = filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if d.IsDir() || strings.HasPrefix(d.Name(), localTempPrefix) {
+			return nil
+		}
+		rel, err := filepath.Rel(l.root, p)
+		if err != nil {
+			return err
+		}
+		key := filepath.ToSlash(rel)
+		if !strings.HasPrefix(key, prefix) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		out = append(out, ObjectInfo{Key: key, Size: info.Size(), ModTime: info.ModTime()})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s/%s: %w", l.root, prefix, err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out, nil
+}
+
+func wrapNotExist(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %v", ErrNotExist, err)
+	}
+	return err
+}
+
+// Open implements Store.
+func (l *LocalStore) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	p, err := l.path(key)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, wrapNotExist(err)
+	}
+	return f, nil
+}
+
+type localReaderAt struct {
+	*os.File
+	size int64
+}
+
+func (r *localReaderAt) Size() int64 { return r.size }
+
+// OpenReaderAt implements Store.
+func (l *LocalStore) OpenReaderAt(ctx context.Context, key string) (ReaderAtCloser, error) {
+	p, err := l.path(key)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, wrapNotExist(err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &localReaderAt{File: f, size: st.Size()}, nil
+}
+
+type localWriter struct {
+	f     *os.File
+	final string
+	done  bool
+}
+
+func (w *localWriter) Write(p []byte) (int, error) { return w.f.Write(p) }
+
+func (w *localWriter) Close() error {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	// Sync before rename: a machine that crashes right after must not
+	// show an object whose name exists but whose bytes never reached disk.
+	if err := w.f.Sync(); err != nil {
+		w.f.Close()
+		os.Remove(w.f.Name())
+		return err
+	}
+	if err := w.f.Close(); err != nil {
+		os.Remove(w.f.Name())
+		return err
+	}
+	if err := os.Rename(w.f.Name(), w.final); err != nil {
+		os.Remove(w.f.Name())
+		return err
+	}
+	return nil
+}
+
+func (w *localWriter) Abort() error {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	w.f.Close()
+	return os.Remove(w.f.Name())
+}
+
+// Create implements Store.
+func (l *LocalStore) Create(ctx context.Context, key string) (ObjectWriter, error) {
+	p, err := l.path(key)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(filepath.Dir(p), localTempPrefix+"*")
+	if err != nil {
+		return nil, err
+	}
+	return &localWriter{f: f, final: p}, nil
+}
+
+// Delete implements Store. Folders left empty are removed too, so a
+// deleted partition does not linger as an empty directory.
+func (l *LocalStore) Delete(ctx context.Context, key string) error {
+	p, err := l.path(key)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	for dir := filepath.Dir(p); dir != l.root && strings.HasPrefix(dir, l.root); dir = filepath.Dir(dir) {
+		if os.Remove(dir) != nil {
+			break
+		}
+	}
+	return nil
+}
+
+// Copy implements Copier with a hard link where the file system allows it,
+// so publishing a staged file costs no I/O; it falls back to a byte copy.
+// Staged files are never rewritten in place (Create replaces by rename),
+// so sharing the inode is safe.
+func (l *LocalStore) Copy(ctx context.Context, srcKey, dstKey string) error {
+	return l.copyFromLocal(ctx, l, srcKey, dstKey)
+}
+
+func (l *LocalStore) copyFromLocal(ctx context.Context, from *LocalStore, srcKey, dstKey string) error {
+	src, err := from.path(srcKey)
+	if err != nil {
+		return err
+	}
+	dst, err := l.path(dstKey)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(dst), localTempPrefix+filepath.Base(dst))
+	os.Remove(tmp)
+	if err := os.Link(src, tmp); err == nil {
+		return os.Rename(tmp, dst)
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return wrapNotExist(err)
+	}
+	defer in.Close()
+	w, err := l.Create(ctx, dstKey)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, in); err != nil {
+		w.Abort()
+		return err
+	}
+	return w.Close()
+}
