@@ -222,22 +222,58 @@ func TestPipeline_RerunIsIdempotent(t *testing.T) {
 			}
 		}
 	}
-	// Another run id on the same date keeps its own files.
+	// Another run id on the same date replaces the first: a date's
+	// partitions hold one run, so a reader's glob never sees two.
 	rc2 := *rc
 	rc2.RunID = "2026-11-23-retry"
 	if err := RunPipeline(ctx, &rc2, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := os.Stat(filepath.Join(rc.Output.URI(), "_runs", rc.RunID, "_SUCCESS")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the replaced run %s still has _SUCCESS (err %v)", rc.RunID, err)
+	}
+	assertDateHoldsOnly(t, &rc2)
 	rc.Force = true
 	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
-	m2 := readManifest(t, &rc2)
-	for _, f := range m2.Datasets["contacts"].Files {
-		if _, err := os.Stat(filepath.Join(rc.Output.URI(), f.Key)); err != nil {
-			t.Errorf("re-run of run id %s removed a file of run id %s: %v", rc.RunID, rc2.RunID, err)
+	assertDateHoldsOnly(t, rc)
+}
+
+// assertDateHoldsOnly checks that the run date's partitions hold exactly
+// the files of rc's manifest, and that rc's _SUCCESS commits it.
+func assertDateHoldsOnly(t *testing.T, rc *RunContext) {
+	t.Helper()
+	m := readManifest(t, rc)
+	want := map[string]bool{}
+	for _, d := range m.Datasets {
+		for _, f := range d.Files {
+			want[f.Key] = true
 		}
 	}
+	date := rc.RunDate.Format(time.DateOnly)
+	n := 0
+	for _, k := range listKeys(t, rc.Output) {
+		if !strings.Contains(k, "/run_date="+date+"/") {
+			continue
+		}
+		n++
+		if !want[k] {
+			t.Errorf("%s holds %s, which run %s's manifest does not list", date, k, rc.RunID)
+		}
+	}
+	if n != len(want) {
+		t.Errorf("%s holds %d files, the manifest lists %d", date, n, len(want))
+	}
+	if got, _ := successAttempt(context.Background(), rc.Output, rc.RunID); got != m.Attempt {
+		t.Errorf("_SUCCESS commits attempt %q, the manifest is of %q", got, m.Attempt)
+	}
+}
+
+// publishStage is the pipeline's publish stage.
+func publishStage() Stage {
+	p := Pipeline()
+	return p[len(p)-1]
 }
 
 func listKeys(t *testing.T, s storage.Store) []string {
@@ -282,7 +318,7 @@ func TestPublish_CrashLeavesNoSuccessAndRerunCompletes(t *testing.T) {
 		cs.left.Store(crashAfter)
 		crashing := *rc
 		crashing.Output = cs
-		if _, err := RunStage(ctx, &crashing, Publish{}); !errors.Is(err, errCrash) {
+		if _, err := RunStage(ctx, &crashing, publishStage()); !errors.Is(err, errCrash) {
 			t.Fatalf("crash after %d creates: err = %v", crashAfter, err)
 		}
 		if _, err := os.Stat(filepath.Join(rc.Output.URI(), "_runs", rc.RunID, "_SUCCESS")); !errors.Is(err, os.ErrNotExist) {
@@ -294,7 +330,7 @@ func TestPublish_CrashLeavesNoSuccessAndRerunCompletes(t *testing.T) {
 				t.Errorf("crash removed an earlier file: %v", err)
 			}
 		}
-		if _, err := RunStage(ctx, rc, Publish{}); err != nil {
+		if _, err := RunStage(ctx, rc, publishStage()); err != nil {
 			t.Fatal(err)
 		}
 		after := readManifest(t, rc)
@@ -327,7 +363,7 @@ func TestRunPipeline_SkipsCommittedStages(t *testing.T) {
 
 func TestRunStage_NeedsCommittedInput(t *testing.T) {
 	rc := newTestRun(t)
-	_, err := RunStage(context.Background(), rc, Publish{})
+	_, err := RunStage(context.Background(), rc, publishStage())
 	if err == nil || !strings.Contains(err.Error(), "needs the output of stage extract") {
 		t.Fatalf("err = %v", err)
 	}

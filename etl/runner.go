@@ -2,6 +2,8 @@ package etl
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/storage"
+	"github.com/leadsmith/leadsmith/internal/version"
 )
 
 // Stage is one step of the pipeline. A stage reads the committed outputs of
@@ -23,18 +26,51 @@ import (
 type Stage interface {
 	// Name is the stage's command and folder name ("extract").
 	Name() string
-	// Needs names the stages whose committed output this stage reads.
+	// Needs names every stage whose committed output this stage reads.
+	// The runner refuses to run a stage whose needs are not committed, and
+	// redoes it when any of them was redone since.
 	Needs() []string
 	// Run executes the stage. On error nothing it wrote counts: the runner
 	// does not write the marker, and a later attempt clears the folder.
 	Run(ctx context.Context, rc *RunContext) (*StageResult, error)
 }
 
+// Fingerprinter is implemented by stages whose output depends on more than
+// the stages they need: their own config section, the objects of the
+// sources, the state of an earlier night. A committed stage is skipped
+// only while its fingerprint is unchanged. A stage without it is redone
+// whenever the config text changes.
+type Fingerprinter interface {
+	Fingerprint(ctx context.Context, rc *RunContext) (string, error)
+}
+
+// validator is implemented by stages whose commit lives outside the work
+// area too (publish: the output's _SUCCESS), so that a marker alone does
+// not make them skippable.
+type validator interface {
+	stillValid(ctx context.Context, rc *RunContext, res *StageResult) (bool, error)
+}
+
+// optionalReader is implemented by stages that read other stages' outputs
+// when they are committed without needing them (publish).
+type optionalReader interface {
+	mayRead() []string
+}
+
 // StageResult is what a stage reports; the runner adds timing and stores it
 // as the stage marker, and publish copies it into the manifest.
 type StageResult struct {
-	Stage        string                         `json:"stage"`
-	ConfigHash   string                         `json:"config_hash"`
+	Stage      string `json:"stage"`
+	ConfigHash string `json:"config_hash"`
+	// Attempt identifies this execution of the stage; stages that read
+	// its output record it in Inputs.
+	Attempt string `json:"attempt"`
+	// Version is the leadsmith version that wrote the output.
+	Version string `json:"leadsmith_version"`
+	// Fingerprint hashes what besides its inputs the output depends on.
+	Fingerprint string `json:"fingerprint"`
+	// Inputs are the attempts of the stages whose output this one read.
+	Inputs       map[string]string              `json:"inputs,omitempty"`
 	RowsIn       int64                          `json:"rows_in"`
 	RowsOut      int64                          `json:"rows_out"`
 	RowsRejected int64                          `json:"rows_rejected"`
@@ -74,6 +110,9 @@ type RunContext struct {
 	// PoisonPools makes the run's pooled Arrow buffers poison what they
 	// free, so a value read after its batch's Release shows (tests set it).
 	PoisonPools bool
+
+	// base is the committed state this run builds on (see ResolveBase).
+	base *StateVersion
 }
 
 var runIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
@@ -98,27 +137,25 @@ func (rc *RunContext) DatasetPrefix(stage, dataset string) string {
 
 const stageMarker = "_STAGE.json"
 
-// Committed returns a stage's result when its output is committed for this run.
+// Committed returns a stage's result when its output is committed for
+// this run, nil when it is not. An unreadable marker is an error, never
+// "not committed".
 func (rc *RunContext) Committed(ctx context.Context, stage string) (*StageResult, error) {
-	r, err := rc.Work.Open(ctx, rc.StagePrefix(stage)+stageMarker)
+	var res StageResult
+	err := readJSON(ctx, rc.Work, rc.StagePrefix(stage)+stageMarker, &res)
 	if errors.Is(err, storage.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	var res StageResult
-	if err := json.NewDecoder(r).Decode(&res); err != nil {
-		return nil, fmt.Errorf("read %s marker: %w", stage, err)
+		return nil, fmt.Errorf("read the %s stage marker of run %s: %w", stage, rc.RunID, err)
 	}
 	return &res, nil
 }
 
-// RunStage runs one stage: it checks that the stages it needs are
-// committed, clears any leftovers of an earlier attempt, runs it and writes
-// the marker last.
-func RunStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error) {
+// stageInputs returns the attempts of the committed stages s reads; a
+// needed stage that is not committed is an error.
+func stageInputs(ctx context.Context, rc *RunContext, s Stage) (map[string]string, error) {
+	in := map[string]string{}
 	for _, need := range s.Needs() {
 		res, err := rc.Committed(ctx, need)
 		if err != nil {
@@ -127,8 +164,69 @@ func RunStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error
 		if res == nil {
 			return nil, fmt.Errorf("stage %s needs the output of stage %s for run %s, which is not committed: run `leadsmith %s` (or `leadsmith run`) first", s.Name(), need, rc.RunID, need)
 		}
+		in[need] = res.Attempt
+	}
+	if o, ok := s.(optionalReader); ok {
+		for _, name := range o.mayRead() {
+			res, err := rc.Committed(ctx, name)
+			if err != nil {
+				return nil, err
+			}
+			if res != nil {
+				in[name] = res.Attempt
+			}
+		}
+	}
+	return in, nil
+}
+
+func stageFingerprint(ctx context.Context, rc *RunContext, s Stage) (string, error) {
+	f, ok := s.(Fingerprinter)
+	if !ok {
+		return "config:" + rc.Config.Hash(), nil
+	}
+	fp, err := f.Fingerprint(ctx, rc)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", s.Name(), err)
+	}
+	return fp, nil
+}
+
+// begin settles what earlier runs left behind and finds the state this
+// run builds on. The caller holds the run lock.
+func begin(ctx context.Context, rc *RunContext) error {
+	if err := Recover(ctx, rc); err != nil {
+		return fmt.Errorf("recover: %w", err)
+	}
+	return ResolveBase(ctx, rc)
+}
+
+// RunStage runs one stage alone, always redoing it: it checks that the
+// stages it needs are committed, clears any leftovers of an earlier
+// attempt, runs it and writes the marker last. A cancelled context never
+// gets a marker. The caller holds the run lock.
+func RunStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error) {
+	if err := begin(ctx, rc); err != nil {
+		return nil, err
+	}
+	return runStage(ctx, rc, s)
+}
+
+func runStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error) {
+	inputs, err := stageInputs(ctx, rc, s)
+	if err != nil {
+		return nil, err
+	}
+	fp, err := stageFingerprint(ctx, rc, s)
+	if err != nil {
+		return nil, err
 	}
 	prefix := rc.StagePrefix(s.Name())
+	// The marker goes first: from here on the stage is not committed,
+	// whatever is left of an earlier attempt.
+	if err := rc.Work.Delete(ctx, prefix+stageMarker); err != nil {
+		return nil, fmt.Errorf("withdraw the %s marker: %w", s.Name(), err)
+	}
 	if err := storage.DeletePrefix(ctx, rc.Work, prefix); err != nil {
 		return nil, fmt.Errorf("clear %s: %w", prefix, err)
 	}
@@ -137,15 +235,23 @@ func RunStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error
 	defer applyMemoryBudget(s)()
 	rc.Log.Info("stage started", "stage", s.Name(), "run_id", rc.RunID)
 	res, err := s.Run(ctx, rc)
+	if err == nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		rc.Log.Error("stage failed", "stage", s.Name(), "run_id", rc.RunID, "duration_ms", time.Since(start).Milliseconds(), "error", err.Error())
 		return nil, fmt.Errorf("%s: %w", s.Name(), err)
 	}
 	res.Stage = s.Name()
 	res.ConfigHash = rc.Config.Hash()
+	res.Attempt = newAttempt()
+	res.Version = version.Version
+	res.Fingerprint = fp
+	res.Inputs = inputs
 	res.StartedAt = start.UTC()
 	res.DurationMS = time.Since(start).Milliseconds()
 	res.S3Requests = rc.s3Requests() - requestsBefore
+	failpoint("stage-" + s.Name() + "-before-marker")
 	if err := writeJSON(ctx, rc.Work, prefix+stageMarker, res); err != nil {
 		return nil, fmt.Errorf("commit stage %s: %w", s.Name(), err)
 	}
@@ -155,33 +261,80 @@ func RunStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error
 	return res, nil
 }
 
-// RunPipeline runs the stages in order. A stage already committed for this
-// run with the same config is skipped unless rc.Force is set; once one stage
-// runs, every later one runs too, since its input changed.
+// skipReason says why a committed stage must be redone, or "" when its
+// output is still valid: same version, same fingerprint, and the same
+// committed attempts of every stage it read.
+func skipReason(ctx context.Context, rc *RunContext, s Stage) (string, error) {
+	res, err := rc.Committed(ctx, s.Name())
+	if err != nil || res == nil {
+		return "not committed", err
+	}
+	if res.Version != version.Version {
+		return "written by leadsmith " + res.Version, nil
+	}
+	fp, err := stageFingerprint(ctx, rc, s)
+	if err != nil {
+		return "", err
+	}
+	if fp != res.Fingerprint {
+		return "its config section, sources or base state changed", nil
+	}
+	inputs, err := stageInputs(ctx, rc, s)
+	if err != nil {
+		return "", err
+	}
+	if len(inputs) != len(res.Inputs) {
+		return "the stages it reads changed", nil
+	}
+	for k, v := range inputs {
+		if res.Inputs[k] != v {
+			return "stage " + k + " was redone since", nil
+		}
+	}
+	if v, ok := s.(validator); ok {
+		valid, err := v.stillValid(ctx, rc, res)
+		if err != nil || !valid {
+			return "its commit is no longer in place", err
+		}
+	}
+	return "", nil
+}
+
+// RunPipeline runs the stages in order. A stage whose committed output is
+// still valid (see skipReason) is skipped unless rc.Force is set. The
+// caller holds the run lock.
 func RunPipeline(ctx context.Context, rc *RunContext, stages []Stage) error {
 	start := time.Now()
-	redo := rc.Force
+	if err := begin(ctx, rc); err != nil {
+		return err
+	}
 	for _, s := range stages {
-		if !redo {
-			res, err := rc.Committed(ctx, s.Name())
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !rc.Force {
+			why, err := skipReason(ctx, rc, s)
 			if err != nil {
 				return err
 			}
-			if res != nil && res.ConfigHash == rc.Config.Hash() {
-				rc.Log.Info("stage skipped: already committed for this run (use --force to redo)", "stage", s.Name(), "run_id", rc.RunID)
+			if why == "" {
+				rc.Log.Info("stage skipped: its committed output is still valid (use --force to redo)", "stage", s.Name(), "run_id", rc.RunID)
 				continue
 			}
-			if res != nil {
-				rc.Log.Info("stage re-run: the config changed since it was committed", "stage", s.Name(), "run_id", rc.RunID)
-			}
+			rc.Log.Info("stage runs", "stage", s.Name(), "run_id", rc.RunID, "because", why)
 		}
-		redo = true
-		if _, err := RunStage(ctx, rc, s); err != nil {
+		if _, err := runStage(ctx, rc, s); err != nil {
 			return err
 		}
 	}
 	rc.Log.Info("run finished", "run_id", rc.RunID, "stages", len(stages), "duration_ms", time.Since(start).Milliseconds())
 	return nil
+}
+
+func newAttempt() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 func writeJSON(ctx context.Context, s storage.Store, key string, v any) error {

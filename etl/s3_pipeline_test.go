@@ -152,7 +152,7 @@ func TestS3Pipeline_FullRunFaultsAndDuckDB(t *testing.T) {
 			t.Errorf("source %s: %+v", s.Name, s)
 		}
 	}
-	if _, err := clean.State.Open(ctx, entityStateKey); err != nil {
+	if _, err := storage.Sub(clean.State, m.State.prefix()).Open(ctx, entityStateKey); err != nil {
 		t.Errorf("entity state not saved on S3: %v", err)
 	}
 
@@ -210,7 +210,7 @@ func TestS3Pipeline_FullRunFaultsAndDuckDB(t *testing.T) {
 	}
 	broken.SetConfig(faultproxy.Config{Seed: 1, SlowDown: 1})
 	start := time.Now()
-	if _, err := RunStage(ctx, failing, Publish{}); err == nil {
+	if _, err := RunStage(ctx, failing, publishStage()); err == nil {
 		t.Fatal("publish succeeded although every request failed")
 	}
 	t.Logf("publish gave up after %v", time.Since(start))

@@ -41,10 +41,6 @@ func (d Dedupe) goldenSplitRows() int {
 	return 2 * columnar.RowGroupRows
 }
 
-// entityStateKey is where the entity ids of the last published run live in
-// the state location.
-const entityStateKey = "entities/current.parquet"
-
 // notGolden are normalized columns that describe one source row, not a person.
 var notGolden = map[string]bool{
 	"record_id": true, "source": true, columnar.ColSourceObject: true, columnar.ColSourceLine: true, "dq_issues": true,

@@ -256,7 +256,7 @@ func writeEntityState(ctx context.Context, rc *RunContext, key string, t *dedupe
 func readEntityState(ctx context.Context, rc *RunContext) (map[string]string, map[string]time.Time, error) {
 	prev := map[string]string{}
 	first := map[string]time.Time{}
-	pf, err := columnar.OpenParquet(ctx, rc.State, entityStateKey)
+	pf, err := columnar.OpenParquet(ctx, rc.BaseState(), entityStateKey)
 	if errors.Is(err, storage.ErrNotExist) {
 		return prev, first, nil
 	}

@@ -27,16 +27,10 @@ type Score struct{}
 func (Score) Name() string { return "score" }
 
 // Needs implements Stage.
-func (Score) Needs() []string { return []string{"dedupe"} }
+func (Score) Needs() []string { return []string{"extract", "normalize", "dedupe"} }
 
 // MemoryBudget: ten million events are held compactly while entities stream.
 func (Score) MemoryBudget() int64 { return 2 << 30 }
-
-// State keys of what one run's routing hands the next.
-const (
-	ownersStateKey = "routing/owners.parquet"
-	routerStateKey = "routing/state.json"
-)
 
 // ScoreConfig decodes the config's `score:` section over the defaults.
 func ScoreConfig(c *Config) (score.Config, error) {
@@ -151,7 +145,7 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		return nil, err
 	}
 	var router *score.RouterState
-	if err := readJSON(ctx, rc.State, routerStateKey, &router); err != nil && !errors.Is(err, storage.ErrNotExist) {
+	if err := readJSON(ctx, rc.BaseState(), routerStateKey, &router); err != nil && !errors.Is(err, storage.ErrNotExist) {
 		return nil, fmt.Errorf("routing state: %w", err)
 	}
 
@@ -272,7 +266,7 @@ func eachBatch(ctx context.Context, s storage.Store, files []columnar.FileInfo, 
 // readOwners loads entity -> owner from the last published run.
 func readOwners(ctx context.Context, rc *RunContext) (map[string]string, error) {
 	owners := map[string]string{}
-	pf, err := columnar.OpenParquet(ctx, rc.State, ownersStateKey)
+	pf, err := columnar.OpenParquet(ctx, rc.BaseState(), ownersStateKey)
 	if errors.Is(err, storage.ErrNotExist) {
 		return owners, nil
 	}

@@ -52,22 +52,20 @@ func newRunCmd(g *globalFlags, stderr io.Writer) *cobra.Command {
 
 func stageCommands() []etl.Stage { return etl.Pipeline() }
 
-var stageHelp = map[string]string{
-	"extract":   "Read every source into the staged raw dataset; unreadable rows go to rejects",
-	"normalize": "Normalize names, emails, phones, titles, industries, revenue, size and geography",
-	"dedupe":    "Match, cluster and merge records of the same person into golden records",
-	"enrich":    "Append firmographics, match leads to accounts, derive personas",
-	"profile":   "Profile data quality per column and stage",
-	"score":     "Score fit and engagement, segment and route",
-	"publish":   "Publish the run's datasets to the output, _SUCCESS last",
+// stageSummary is a stage's one-line help.
+func stageSummary(st etl.Stage) string {
+	if s, ok := st.(interface{ Summary() string }); ok {
+		return s.Summary()
+	}
+	return "Run the " + st.Name() + " stage"
 }
 
 func newStageCmd(g *globalFlags, stderr io.Writer, st etl.Stage) *cobra.Command {
 	f := &runFlags{}
 	cmd := &cobra.Command{
 		Use:   st.Name(),
-		Short: stageHelp[st.Name()],
-		Long: stageHelp[st.Name()] + ".\nRuns this stage alone for one run id (always redone), reading the committed\n" +
+		Short: stageSummary(st),
+		Long: stageSummary(st) + ".\nRuns this stage alone for one run id (always redone), reading the committed\n" +
 			"output of the stages before it from the work area.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -187,7 +189,17 @@ func (l *LocalStore) Create(ctx context.Context, key string) (ObjectWriter, erro
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp(filepath.Dir(p), localTempPrefix+"*")
+	// Not os.CreateTemp: its 0600 would make published files unreadable to
+	// the other users of the machine. 0666 is narrowed by the umask, as
+	// for any file a program creates.
+	var f *os.File
+	for i := 0; ; i++ {
+		tmp := filepath.Join(filepath.Dir(p), localTempPrefix+randomSuffix())
+		f, err = os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if err == nil || !errors.Is(err, fs.ErrExist) || i >= 100 {
+			break
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -212,10 +224,9 @@ func (l *LocalStore) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// Copy implements Copier with a hard link where the file system allows it,
-// so publishing a staged file costs no I/O; it falls back to a byte copy.
-// Staged files are never rewritten in place (Create replaces by rename),
-// so sharing the inode is safe.
+// Copy implements Copier with a byte copy. It never hard-links: a
+// published file must not share its inode with the work area, which a
+// later run or an engineer may alter.
 func (l *LocalStore) Copy(ctx context.Context, srcKey, dstKey string) error {
 	return l.copyFromLocal(ctx, l, srcKey, dstKey)
 }
@@ -232,11 +243,6 @@ func (l *LocalStore) copyFromLocal(ctx context.Context, from *LocalStore, srcKey
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	tmp := filepath.Join(filepath.Dir(dst), localTempPrefix+filepath.Base(dst))
-	os.Remove(tmp)
-	if err := os.Link(src, tmp); err == nil {
-		return os.Rename(tmp, dst)
-	}
 	in, err := os.Open(src)
 	if err != nil {
 		return wrapNotExist(err)
@@ -251,4 +257,43 @@ func (l *LocalStore) copyFromLocal(ctx context.Context, from *LocalStore, srcKey
 		return err
 	}
 	return w.Close()
+}
+
+func randomSuffix() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// RemoveTemp implements TempRemover: it deletes the temporary files that
+// writers of killed processes left under prefix. The caller must hold the
+// run lock, so that no live writer's file is taken.
+func (l *LocalStore) RemoveTemp(ctx context.Context, prefix string) (int, error) {
+	start, err := l.path(prefix)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !d.IsDir() && strings.HasPrefix(d.Name(), localTempPrefix) {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("remove temporary files under %s/%s: %w", l.root, prefix, err)
+	}
+	return n, nil
 }

@@ -118,3 +118,11 @@ func Copy(ctx context.Context, src Store, srcKey string, dst Store, dstKey strin
 	}
 	return w.Close()
 }
+
+// TempRemover is implemented by stores where a killed writer can leave
+// something behind: hidden temporary files on local disk, unfinished
+// multipart uploads on S3. RemoveTemp deletes those under prefix and says
+// how many it removed. Only the holder of the run lock may call it.
+type TempRemover interface {
+	RemoveTemp(ctx context.Context, prefix string) (int, error)
+}
