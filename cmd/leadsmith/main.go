@@ -46,6 +46,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if ctx.Err() != nil {
+		// A signal always ends in failure, whatever the command made of the
+		// cancelled context: a scheduler must never read success from a
+		// run it stopped. Publish never commits after the signal.
+		fmt.Fprintln(stderr, "leadsmith: interrupted: nothing more was committed for this run")
+		return exitFailed
+	}
 	if err == nil {
 		return exitOK
 	}
@@ -53,10 +60,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	code := exitUsage // cobra's own errors are flag and argument mistakes
 	if errors.As(err, &ee) {
 		code = ee.code
-	}
-	if ctx.Err() != nil && code == exitFailed {
-		fmt.Fprintln(stderr, "leadsmith: interrupted: nothing was published for this run")
-		return exitFailed
 	}
 	fmt.Fprintln(stderr, "leadsmith: "+err.Error())
 	return code
