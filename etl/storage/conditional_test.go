@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -121,4 +122,32 @@ func race(t *testing.T, n int, write func(i int) (string, error), lose error) st
 		t.Fatalf("no writer won the race: %v", errs)
 	}
 	return won
+}
+
+// versitygw serializes conditional writes and never answers 409, so the
+// mapping of both refusals is checked on synthetic answers.
+func TestS3_ConditionalRefusalsAreTyped(t *testing.T) {
+	s := &s3Store{bucket: "b", prefix: "state/"}
+	cases := []struct {
+		name   string
+		err    error
+		failed error
+		want   string
+	}{
+		{"412 on create", apiErr("PutObject", 412, "PreconditionFailed", nil), ErrExist, "s3://b/state/k: the object already exists"},
+		{"412 on replace", apiErr("PutObject", 412, "PreconditionFailed", nil), ErrPrecondition, "s3://b/state/k: precondition failed"},
+		{"409 on create", apiErr("PutObject", 409, "ConditionalRequestConflict", nil), ErrExist, "s3://b/state/k: a concurrent conditional write"},
+		{"409 on delete", apiErr("DeleteObject", 409, "ConditionalRequestConflict", nil), ErrPrecondition, "s3://b/state/k: a concurrent conditional write"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := s.conditionalError("k", c.err, c.failed)
+			if !errors.Is(got, c.failed) || !errors.Is(got, c.err) || !strings.HasPrefix(got.Error(), c.want) {
+				t.Fatalf("got %q, want one wrapping %q and the SDK error, starting %q", got, c.failed, c.want)
+			}
+		})
+	}
+	if got := s.conditionalError("k", apiErr("PutObject", 403, "AccessDenied", nil), ErrExist); errors.Is(got, ErrExist) {
+		t.Fatalf("access denied taken for a refused condition: %v", got)
+	}
 }
