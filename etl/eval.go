@@ -65,7 +65,7 @@ func Evaluate(ctx context.Context, rc *RunContext, truthColumn string) (*EvalRep
 	err = eachBatch(ctx, rc.Work, dd.Datasets["clusters"], func(rec arrow.Record) error {
 		srcs, ids, ents := columnar.StringCol(rec, "source"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "entity_id")
 		for i := 0; i < int(rec.NumRows()); i++ {
-			key := columnar.StrAt(srcs, i) + "/" + columnar.StrAt(ids, i)
+			key := dedupe.RecordKey(columnar.StrAt(srcs, i), columnar.StrAt(ids, i))
 			idx, ok := index[key]
 			if !ok {
 				return fmt.Errorf("clusters list record %s that normalize does not have", key)

@@ -85,7 +85,7 @@ func loadRows(ctx context.Context, pf *columnar.ParquetFile, key string, keep fu
 			return fmt.Errorf("%s: no record_id column", key)
 		}
 		for i := 0; i < n; i++ {
-			ids[row+i] = columnar.StrAt(src, i) + "/" + columnar.StrAt(id, i)
+			ids[row+i] = dedupe.RecordKey(columnar.StrAt(src, i), columnar.StrAt(id, i))
 		}
 		for j, fld := range rec.Schema().Fields() {
 			if !keep(fld.Name) {
