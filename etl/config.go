@@ -58,7 +58,8 @@ type SourceConfig struct {
 	Name string `yaml:"name"`
 	// URI is a local folder or file, or s3://bucket/prefix.
 	URI string `yaml:"uri"`
-	// Glob selects objects under URI by their path relative to it ("*.csv.gz", "**/*.jsonl"); default all.
+	// Glob selects objects under URI by their path relative to it ("*.csv.gz", "**/*.jsonl",
+	// "exports/{2025,2026}/*.csv"); without '/', it matches the base name at any depth; default all.
 	Glob string `yaml:"glob"`
 	// Format is auto (by extension and content), csv, jsonl or parquet.
 	Format string `yaml:"format"`
@@ -270,10 +271,8 @@ func (s *SourceConfig) validate(path string, canonical []string) []error {
 			add("%s.uri: %v", path, err)
 		}
 	}
-	if s.Glob != "" {
-		if _, err := filepath.Match(s.Glob, ""); err != nil {
-			add("%s.glob: %q is not a valid pattern: %v", path, s.Glob, err)
-		}
+	if err := validGlob(s.Glob); err != nil {
+		add("%s.glob: %v", path, err)
 	}
 	if !validFormats[s.Format] {
 		add("%s.format: must be auto, csv, jsonl or parquet, got %q", path, s.Format)
