@@ -68,12 +68,9 @@ func DedupeSettings(c *Config) (dedupe.Settings, error) {
 
 // loadNormalized reads the run's normalized records as a dedupe table.
 func loadNormalized(ctx context.Context, rc *RunContext) (*dedupe.Table, error) {
-	norm, err := rc.Committed(ctx, "normalize")
+	norm, err := committedStage(ctx, rc, "normalize", "")
 	if err != nil {
 		return nil, err
-	}
-	if norm == nil {
-		return nil, fmt.Errorf("normalize is not committed for run %s", rc.RunID)
 	}
 	return loadTable(ctx, rc.Work, norm.Datasets["normalized"], func(name string) bool {
 		return !notGolden[name] || name == "source"

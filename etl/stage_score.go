@@ -115,13 +115,13 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	norm, err := rc.Committed(ctx, "normalize")
-	if err != nil || norm == nil {
-		return nil, fmt.Errorf("normalize is not committed for run %s", rc.RunID)
+	norm, err := committedStage(ctx, rc, "normalize", "")
+	if err != nil {
+		return nil, err
 	}
-	ex, err := rc.Committed(ctx, "extract")
-	if err != nil || ex == nil {
-		return nil, fmt.Errorf("extract is not committed for run %s", rc.RunID)
+	ex, err := committedStage(ctx, rc, "extract", "")
+	if err != nil {
+		return nil, err
 	}
 	golden := dd.Datasets["golden"]
 	if len(golden) == 0 {
@@ -303,14 +303,18 @@ func ExplainEntity(ctx context.Context, rc *RunContext, entityID string) (string
 	if err != nil {
 		return "", err
 	}
-	dd, err := rc.Committed(ctx, "dedupe")
-	if err != nil || dd == nil {
-		return "", fmt.Errorf("dedupe is not committed for run %s: run `leadsmith run` first", rc.RunID)
+	const hint = ": run `leadsmith run` first"
+	dd, err := committedStage(ctx, rc, "dedupe", hint)
+	if err != nil {
+		return "", err
 	}
-	norm, _ := rc.Committed(ctx, "normalize")
-	ex, _ := rc.Committed(ctx, "extract")
-	if norm == nil || ex == nil {
-		return "", fmt.Errorf("run %s is incomplete: run `leadsmith run` first", rc.RunID)
+	norm, err := committedStage(ctx, rc, "normalize", hint)
+	if err != nil {
+		return "", err
+	}
+	ex, err := committedStage(ctx, rc, "extract", hint)
+	if err != nil {
+		return "", err
 	}
 	golden := dd.Datasets["golden"]
 	gschema, _, err := columnar.ReadParquetSchema(ctx, rc.Work, golden[0].Key)
