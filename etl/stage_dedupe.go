@@ -11,7 +11,7 @@ import (
 
 	"github.com/leadsmith/leadsmith/dedupe"
 	"github.com/leadsmith/leadsmith/etl/columnar"
-	"github.com/leadsmith/leadsmith/internal/par"
+	"golang.org/x/sync/errgroup"
 	"gopkg.in/yaml.v3"
 )
 
@@ -186,16 +186,21 @@ func (d Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 			return write("entity_state", 0, func(k string) (columnar.FileInfo, error) { return writeEntityState(ctx, rc, k, t, ids, golden) })
 		})
 	phase = time.Now()
-	errs := make([]error, len(queues))
-	par.Each(len(queues), func(_, q int) {
-		for _, job := range queues[q] {
-			if errs[q] = job(); errs[q] != nil {
-				return
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, queue := range queues {
+		g.Go(func() error {
+			for _, job := range queue {
+				if err := job(); err != nil {
+					return err
+				}
 			}
-		}
-	})
+			return nil
+		})
+	}
+	err = g.Wait()
 	writeDur := time.Since(phase)
-	if err := errors.Join(errs...); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	maps.Copy(res.Datasets, files)
