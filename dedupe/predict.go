@@ -3,8 +3,9 @@ package dedupe
 import (
 	"fmt"
 	"math"
+	"runtime"
 
-	"github.com/leadsmith/leadsmith/internal/par"
+	"golang.org/x/sync/errgroup"
 )
 
 // Scorer is a model compiled against one table: per-record values, keys
@@ -126,12 +127,16 @@ func compileComparisons(p *prepared, cs []Comparison) ([]*cComparison, error) {
 	// million values, phonetic keys, signatures) is the costly part, and
 	// each column is prepared once however many ask for it.
 	out := make([]*cComparison, len(cs))
-	errs := make([]error, len(cs))
-	par.Each(len(cs), func(_, k int) { out[k], errs[k] = compileComparison(p, cs[k]) })
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for k := range cs {
+		g.Go(func() (err error) {
+			out[k], err = compileComparison(p, cs[k])
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -202,17 +202,19 @@ func isASCII(s string) bool {
 	return true
 }
 
-// levenshtein is the edit distance, computed with one stack row for short
-// ASCII strings; it stops early once every cell exceeds limit, returning
-// limit+1, because levels only ask "within n edits?".
-func levenshtein(a, b string, limit int) int {
+// EditDistance is the Levenshtein distance between a and b in runes, or
+// limit+1 when it is more than limit: callers only ask "within limit
+// edits?", so it stops as soon as no alignment can get back under. It is
+// the one edit distance of the module (comparison levels, "did you mean"
+// hints); short ASCII strings cost no allocation.
+func EditDistance(a, b string, limit int) int {
 	return editDistance(a, b, limit, false)
 }
 
-// osaDistance is the optimal string alignment distance (restricted
-// Damerau-Levenshtein): an adjacent transposition counts as one edit, the
+// OSADistance is EditDistance where an adjacent transposition counts as
+// one edit (optimal string alignment, restricted Damerau-Levenshtein): the
 // commonest typo, without the unrestricted variant's extra cost.
-func osaDistance(a, b string, limit int) int {
+func OSADistance(a, b string, limit int) int {
 	return editDistance(a, b, limit, true)
 }
 

@@ -108,11 +108,11 @@ func TestEditDistance_AgreesWithMatchr(t *testing.T) {
 		a, b := mk(), mk()
 		for _, limit := range []int{1, 2, 3} {
 			want := min(matchr.Levenshtein(a, b), limit+1)
-			if got := levenshtein(a, b, limit); got != want {
-				t.Fatalf("levenshtein(%q, %q, %d) = %d, want %d", a, b, limit, got, want)
+			if got := EditDistance(a, b, limit); got != want {
+				t.Fatalf("EditDistance(%q, %q, %d) = %d, want %d", a, b, limit, got, want)
 			}
 			want = min(refOSA(a, b), limit+1)
-			if got := osaDistance(a, b, limit); got != want {
+			if got := OSADistance(a, b, limit); got != want {
 				t.Fatalf("osa(%q, %q, %d) = %d, want %d", a, b, limit, got, want)
 			}
 		}
@@ -215,7 +215,7 @@ func TestLetterSig_CountsAndMinimaAreExact(t *testing.T) {
 				continue
 			}
 			ruledOut++
-			if levenshtein(a, b, dist) <= dist || osaDistance(a, b, dist) <= dist {
+			if EditDistance(a, b, dist) <= dist || OSADistance(a, b, dist) <= dist {
 				t.Fatalf("bagBound rules out %q, %q at distance %d", a, b, dist)
 			}
 		}

@@ -53,87 +53,16 @@ type Golden struct {
 // among the cluster's records that have a value, and ties go to the more
 // trusted source, then the more recent record, then the earlier record.
 func Survive(t *Table, c *Clustering, entityIDs []string, opt SurviveOptions) (*Golden, error) {
-	if err := t.check(); err != nil {
+	rules, cols, err := checkSurvive(t, c, entityIDs, opt)
+	if err != nil {
 		return nil, fmt.Errorf("survive: %w", err)
 	}
-	n := t.Len()
-	if c == nil || len(c.Cluster) != n || len(entityIDs) != n {
-		return nil, fmt.Errorf("survive: need one cluster and one entity id per record (%d records)", n)
+	ts := recordTimes(t, rules.TimestampColumn)
+	members, err := clusterMembers(c)
+	if err != nil {
+		return nil, fmt.Errorf("survive: %w", err)
 	}
-	if opt.Priority != nil && len(opt.Priority) != n {
-		return nil, fmt.Errorf("survive: %d priorities for %d records", len(opt.Priority), n)
-	}
-	rules := opt.Rules
-	if rules.Default == "" {
-		rules.Default = SurviveMostComplete
-	}
-	if !validSurviveRule(rules.Default) {
-		return nil, fmt.Errorf("survive: unknown default rule %q", rules.Default)
-	}
-	cols := opt.Columns
-	if cols == nil {
-		cols = t.Columns()
-	}
-	for _, col := range cols {
-		if _, ok := t.Cols[col]; !ok {
-			return nil, fmt.Errorf("survive: unknown column %q", col)
-		}
-	}
-	for f, r := range rules.Fields {
-		if !validSurviveRule(r) {
-			return nil, fmt.Errorf("survive: field %q: unknown rule %q", f, r)
-		}
-	}
-	var ts []time.Time
-	if rules.TimestampColumn != "" {
-		raw, ok := t.Cols[rules.TimestampColumn]
-		if !ok {
-			return nil, fmt.Errorf("survive: unknown timestamp column %q", rules.TimestampColumn)
-		}
-		ts = make([]time.Time, n)
-		for i, v := range raw {
-			ts[i] = parseTimestamp(v)
-		}
-	}
-	filled := make([]int, n)
-	for _, col := range cols {
-		for i, v := range t.Cols[col] {
-			if v != "" {
-				filled[i]++
-			}
-		}
-	}
-	prio := func(i int) int {
-		if opt.Priority == nil {
-			return 0
-		}
-		return opt.Priority[i]
-	}
-	// better reports whether record a wins a tie against record b.
-	better := func(a, b int) bool {
-		if pa, pb := prio(a), prio(b); pa != pb {
-			return pa < pb
-		}
-		if ts != nil && !ts[a].Equal(ts[b]) {
-			return ts[a].After(ts[b])
-		}
-		return a < b
-	}
-
-	members := make([][]int, c.NumClusters())
-	for i, cl := range c.Cluster {
-		if cl < 0 || int(cl) >= len(members) {
-			return nil, fmt.Errorf("survive: record %d has cluster %d outside 0..%d", i, cl, len(members)-1)
-		}
-		members[cl] = append(members[cl], i)
-	}
-	// One plan per column, so the loop over entities and columns does no
-	// map lookups.
-	type colPlan struct {
-		vals []string
-		rule string
-		out  []string
-	}
+	pick := picker{ts: ts, filled: filledCounts(t, cols), counts: map[string]int{}, better: tieBreak(opt.Priority, ts)}
 	plans := make([]colPlan, len(cols))
 	for k, col := range cols {
 		plans[k] = colPlan{vals: t.Cols[col], rule: rules.Default, out: make([]string, 0, len(members))}
@@ -142,60 +71,180 @@ func Survive(t *Table, c *Clustering, entityIDs []string, opt SurviveOptions) (*
 		}
 	}
 	g := &Golden{Cols: map[string][]string{}}
-	counts := map[string]int{}
 	for _, recs := range members {
 		if len(recs) == 0 {
 			continue
 		}
-		g.EntityIDs = append(g.EntityIDs, entityIDs[recs[0]])
-		keys := make([]string, len(recs))
-		var first time.Time
-		for k, i := range recs {
-			keys[k] = t.IDs[i]
-			if ts != nil && !ts[i].IsZero() && (first.IsZero() || ts[i].Before(first)) {
-				first = ts[i]
-			}
-		}
-		slices.Sort(keys)
-		g.SourceRecordIDs = append(g.SourceRecordIDs, keys)
-		g.FirstSeenAt = append(g.FirstSeenAt, first)
-		if len(recs) == 1 {
-			// Every rule picks a single record's value.
-			for k := range plans {
-				plans[k].out = append(plans[k].out, plans[k].vals[recs[0]])
-			}
-			continue
-		}
+		g.addEntity(t, entityIDs[recs[0]], recs, ts)
 		for k := range plans {
-			vals, rule := plans[k].vals, plans[k].rule
-			best := -1
-			if rule == SurviveMostFrequent {
-				clear(counts)
-				for _, i := range recs {
-					if vals[i] != "" {
-						counts[vals[i]]++
-					}
-				}
-			}
-			for _, i := range recs {
-				if vals[i] == "" {
-					continue
-				}
-				if best < 0 || wins(rule, i, best, vals, ts, filled, counts, better) {
-					best = i
-				}
-			}
-			v := ""
-			if best >= 0 {
-				v = vals[best]
-			}
-			plans[k].out = append(plans[k].out, v)
+			plans[k].out = append(plans[k].out, pick.value(plans[k].vals, plans[k].rule, recs))
 		}
 	}
 	for k, col := range cols {
 		g.Cols[col] = plans[k].out
 	}
 	return g, nil
+}
+
+// checkSurvive checks the inputs line up and every rule and column exists;
+// it returns the rules with their default filled in and the golden columns.
+func checkSurvive(t *Table, c *Clustering, entityIDs []string, opt SurviveOptions) (Survivorship, []string, error) {
+	rules := opt.Rules
+	if err := t.check(); err != nil {
+		return rules, nil, err
+	}
+	n := t.Len()
+	if c == nil || len(c.Cluster) != n || len(entityIDs) != n {
+		return rules, nil, fmt.Errorf("need one cluster and one entity id per record (%d records)", n)
+	}
+	if opt.Priority != nil && len(opt.Priority) != n {
+		return rules, nil, fmt.Errorf("%d priorities for %d records", len(opt.Priority), n)
+	}
+	if rules.Default == "" {
+		rules.Default = SurviveMostComplete
+	}
+	if !validSurviveRule(rules.Default) {
+		return rules, nil, fmt.Errorf("unknown default rule %q", rules.Default)
+	}
+	cols := opt.Columns
+	if cols == nil {
+		cols = t.Columns()
+	}
+	for _, col := range cols {
+		if _, ok := t.Cols[col]; !ok {
+			return rules, nil, fmt.Errorf("unknown column %q", col)
+		}
+	}
+	for f, r := range rules.Fields {
+		if !validSurviveRule(r) {
+			return rules, nil, fmt.Errorf("field %q: unknown rule %q", f, r)
+		}
+	}
+	if rules.TimestampColumn != "" {
+		if _, ok := t.Cols[rules.TimestampColumn]; !ok {
+			return rules, nil, fmt.Errorf("unknown timestamp column %q", rules.TimestampColumn)
+		}
+	}
+	return rules, cols, nil
+}
+
+// recordTimes parses each record's timestamp; nil without a column.
+func recordTimes(t *Table, column string) []time.Time {
+	if column == "" {
+		return nil
+	}
+	ts := make([]time.Time, t.Len())
+	for i, v := range t.Cols[column] {
+		ts[i] = parseTimestamp(v)
+	}
+	return ts
+}
+
+// filledCounts counts each record's non-null golden columns, which
+// SurviveMostComplete compares.
+func filledCounts(t *Table, cols []string) []int {
+	filled := make([]int, t.Len())
+	for _, col := range cols {
+		for i, v := range t.Cols[col] {
+			if v != "" {
+				filled[i]++
+			}
+		}
+	}
+	return filled
+}
+
+// tieBreak returns whether record a wins a tie against record b: the more
+// trusted source, then the more recent record, then the earlier record.
+func tieBreak(priority []int, ts []time.Time) func(a, b int) bool {
+	prio := func(i int) int {
+		if priority == nil {
+			return 0
+		}
+		return priority[i]
+	}
+	return func(a, b int) bool {
+		if pa, pb := prio(a), prio(b); pa != pb {
+			return pa < pb
+		}
+		if ts != nil && !ts[a].Equal(ts[b]) {
+			return ts[a].After(ts[b])
+		}
+		return a < b
+	}
+}
+
+// clusterMembers lists each cluster's records in record order.
+func clusterMembers(c *Clustering) ([][]int, error) {
+	members := make([][]int, c.NumClusters())
+	for i, cl := range c.Cluster {
+		if cl < 0 || int(cl) >= len(members) {
+			return nil, fmt.Errorf("record %d has cluster %d outside 0..%d", i, cl, len(members)-1)
+		}
+		members[cl] = append(members[cl], i)
+	}
+	return members, nil
+}
+
+// colPlan is one golden column: its input values, its rule and the values
+// picked so far, so the loop over entities and columns does no map lookups.
+type colPlan struct {
+	vals []string
+	rule string
+	out  []string
+}
+
+// addEntity records one entity's id, sorted record keys and first-seen
+// time.
+func (g *Golden) addEntity(t *Table, id string, recs []int, ts []time.Time) {
+	g.EntityIDs = append(g.EntityIDs, id)
+	keys := make([]string, len(recs))
+	var first time.Time
+	for k, i := range recs {
+		keys[k] = t.IDs[i]
+		if ts != nil && !ts[i].IsZero() && (first.IsZero() || ts[i].Before(first)) {
+			first = ts[i]
+		}
+	}
+	slices.Sort(keys)
+	g.SourceRecordIDs = append(g.SourceRecordIDs, keys)
+	g.FirstSeenAt = append(g.FirstSeenAt, first)
+}
+
+// picker chooses one field's value among a cluster's records.
+type picker struct {
+	ts     []time.Time
+	filled []int
+	counts map[string]int // scratch for SurviveMostFrequent
+	better func(a, b int) bool
+}
+
+// value is the value rule picks among recs from vals; "" when none has one.
+func (p *picker) value(vals []string, rule string, recs []int) string {
+	if len(recs) == 1 {
+		return vals[recs[0]] // every rule picks a single record's value
+	}
+	if rule == SurviveMostFrequent {
+		clear(p.counts)
+		for _, i := range recs {
+			if vals[i] != "" {
+				p.counts[vals[i]]++
+			}
+		}
+	}
+	best := -1
+	for _, i := range recs {
+		if vals[i] == "" {
+			continue
+		}
+		if best < 0 || wins(rule, i, best, vals, p.ts, p.filled, p.counts, p.better) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	return vals[best]
 }
 
 // wins reports whether record i's value beats record b's under rule.

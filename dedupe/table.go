@@ -5,8 +5,9 @@ import (
 	"sort"
 )
 
-// Table is a columnar set of records. IDs are unique record keys; every
-// column has one value per record, and "" means null.
+// Table is a columnar set of records. IDs are unique record keys (RecordKey
+// when the records come from sources); every column has one value per
+// record, and "" means null.
 type Table struct {
 	IDs  []string
 	Cols map[string][]string

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/leadsmith/leadsmith/dedupe"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/storage"
 	"gopkg.in/yaml.v3"
@@ -58,7 +59,8 @@ type SourceConfig struct {
 	Name string `yaml:"name"`
 	// URI is a local folder or file, or s3://bucket/prefix.
 	URI string `yaml:"uri"`
-	// Glob selects objects under URI by their path relative to it ("*.csv.gz", "**/*.jsonl"); default all.
+	// Glob selects objects under URI by their path relative to it ("*.csv.gz", "**/*.jsonl",
+	// "exports/{2025,2026}/*.csv"); without '/', it matches the base name at any depth; default all.
 	Glob string `yaml:"glob"`
 	// Format is auto (by extension and content), csv, jsonl or parquet.
 	Format string `yaml:"format"`
@@ -270,10 +272,8 @@ func (s *SourceConfig) validate(path string, canonical []string) []error {
 			add("%s.uri: %v", path, err)
 		}
 	}
-	if s.Glob != "" {
-		if _, err := filepath.Match(s.Glob, ""); err != nil {
-			add("%s.glob: %q is not a valid pattern: %v", path, s.Glob, err)
-		}
+	if err := validGlob(s.Glob); err != nil {
+		add("%s.glob: %v", path, err)
 	}
 	if !validFormats[s.Format] {
 		add("%s.format: must be auto, csv, jsonl or parquet, got %q", path, s.Format)
@@ -335,33 +335,15 @@ func csvDelimiter(d string) (byte, error) {
 	return 0, fmt.Errorf(`must be one of "," ";" "|" "\t", got %q`, d)
 }
 
-// closest returns the candidate within edit distance 2 of s, if any.
+// closest returns the candidate within edit distance 2 of s, if any: the
+// first of the nearest.
 func closest(s string, candidates []string) string {
-	best, bestD := "", 3
+	const most = 2
+	best, bestD := "", most+1
 	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestD {
+		if d := dedupe.EditDistance(s, c, most); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

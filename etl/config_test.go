@@ -53,6 +53,12 @@ output: o
 state: s
 parquet: {compression: lz77}
 `, []string{"parquet.compression"}},
+		{"bad glob", `
+sources: [{name: a, uri: ./x, glob: "exports/{2025,2026/*.csv"}]
+work: w
+output: o
+state: s
+`, []string{`sources[0].glob: "exports/{2025,2026/*.csv" is not a valid pattern`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -155,6 +161,10 @@ func TestMatchGlob(t *testing.T) {
 		{"**/*.jsonl", "z.jsonl", true},
 		{"exports/**/part-*.parquet", "exports/a/b/part-1.parquet", true},
 		{"exports/**/part-*.parquet", "other/a/part-1.parquet", false},
+		{"*.{csv,tsv}", "a/b.tsv", true},
+		{"2026/{10,11}/*.csv", "2026/11/b.csv", true},
+		{"2026/{10,11}/*.csv", "2026/12/b.csv", false},
+		{"[", "[", false},
 	}
 	for _, tc := range tests {
 		if got := matchGlob(tc.pattern, tc.key); got != tc.want {

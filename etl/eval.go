@@ -31,16 +31,13 @@ type EvalReport struct {
 // <work>/runs/<run_id>/eval/precision_recall.svg. Records with no truth
 // value count as entities of their own.
 func Evaluate(ctx context.Context, rc *RunContext, truthColumn string) (*EvalReport, error) {
-	dd, err := rc.Committed(ctx, "dedupe")
+	dd, err := committedStage(ctx, rc, "dedupe", ": run `leadsmith dedupe` (or `leadsmith run`) first")
 	if err != nil {
 		return nil, err
 	}
-	if dd == nil {
-		return nil, fmt.Errorf("dedupe is not committed for run %s: run `leadsmith dedupe` (or `leadsmith run`) first", rc.RunID)
-	}
-	norm, err := rc.Committed(ctx, "normalize")
-	if err != nil || norm == nil {
-		return nil, fmt.Errorf("normalize is not committed for run %s", rc.RunID)
+	norm, err := committedStage(ctx, rc, "normalize", "")
+	if err != nil {
+		return nil, err
 	}
 	t, err := loadTable(ctx, rc.Work, norm.Datasets["normalized"], func(name string) bool { return name == truthColumn })
 	if err != nil {
@@ -65,7 +62,7 @@ func Evaluate(ctx context.Context, rc *RunContext, truthColumn string) (*EvalRep
 	err = eachBatch(ctx, rc.Work, dd.Datasets["clusters"], func(rec arrow.Record) error {
 		srcs, ids, ents := columnar.StringCol(rec, "source"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "entity_id")
 		for i := 0; i < int(rec.NumRows()); i++ {
-			key := columnar.StrAt(srcs, i) + "/" + columnar.StrAt(ids, i)
+			key := dedupe.RecordKey(columnar.StrAt(srcs, i), columnar.StrAt(ids, i))
 			idx, ok := index[key]
 			if !ok {
 				return fmt.Errorf("clusters list record %s that normalize does not have", key)

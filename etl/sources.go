@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"github.com/leadsmith/leadsmith/etl/storage"
 )
 
@@ -75,37 +76,25 @@ func hiddenKey(key string) bool {
 	return false
 }
 
-// matchGlob matches a relative key against a source glob. A pattern
-// without '/' matches the base name at any depth (like find -name); one
-// with '/' matches the whole key, where "**/" stands for any folders.
+// matchGlob matches a relative key against a source glob in doublestar's
+// dialect ("*", "?", "[a-z]", "{csv,tsv}", and "**" for any folders). A
+// pattern without '/' matches the base name at any depth (like find -name);
+// one with '/' matches the whole key. Config validation checks the pattern
+// with validGlob, so a bad one never reaches here (it would match nothing).
 func matchGlob(pattern, key string) bool {
 	if pattern == "" {
 		return true
 	}
 	if !strings.Contains(pattern, "/") {
-		ok, _ := path.Match(pattern, path.Base(key))
-		return ok
+		key = path.Base(key)
 	}
-	return matchSegments(strings.Split(pattern, "/"), strings.Split(key, "/"))
+	return doublestar.MatchUnvalidated(pattern, key)
 }
 
-func matchSegments(pat, parts []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			for i := 0; i <= len(parts); i++ {
-				if matchSegments(pat[1:], parts[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(parts) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(pat[0], parts[0]); !ok {
-			return false
-		}
-		pat, parts = pat[1:], parts[1:]
+// validGlob reports whether matchGlob can use pattern.
+func validGlob(pattern string) error {
+	if !doublestar.ValidatePattern(pattern) {
+		return fmt.Errorf("%q is not a valid pattern: %w", pattern, doublestar.ErrBadPattern)
 	}
-	return len(parts) == 0
+	return nil
 }

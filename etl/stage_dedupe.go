@@ -5,13 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"runtime"
 	"time"
 
 	"github.com/leadsmith/leadsmith/dedupe"
 	"github.com/leadsmith/leadsmith/etl/columnar"
-	"github.com/leadsmith/leadsmith/internal/par"
+	"golang.org/x/sync/errgroup"
 	"gopkg.in/yaml.v3"
 )
 
@@ -64,12 +63,9 @@ func DedupeSettings(c *Config) (dedupe.Settings, error) {
 
 // loadNormalized reads the run's normalized records as a dedupe table.
 func loadNormalized(ctx context.Context, rc *RunContext) (*dedupe.Table, error) {
-	norm, err := rc.Committed(ctx, "normalize")
+	norm, err := committedStage(ctx, rc, "normalize", "")
 	if err != nil {
 		return nil, err
-	}
-	if norm == nil {
-		return nil, fmt.Errorf("normalize is not committed for run %s", rc.RunID)
 	}
 	return loadTable(ctx, rc.Work, norm.Datasets["normalized"], func(name string) bool {
 		return !notGolden[name] || name == "source"
@@ -98,18 +94,9 @@ func (d Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	scorer, err := dedupe.NewScorer(model, t)
+	pairs, blocking, err := scorePairs(rc, model, t)
 	if err != nil {
 		return nil, err
-	}
-	pairs, blocking, err := scorer.Predict()
-	if err != nil {
-		return nil, fmt.Errorf("predict: %w", err)
-	}
-	rc.Log.Info("pairs scored", "candidate_pairs", blocking.TotalPairs, "kept_pairs", pairs.Len(), "duration_ms", time.Since(start).Milliseconds())
-	for _, r := range blocking.Rules {
-		rc.Log.Info("blocking rule", "rule", r.Name, "pairs", r.Pairs, "blocks", r.Blocks, "capped_blocks", r.CappedBlocks, "skipped_pairs", r.SkippedPairs)
 	}
 	threshold := model.Settings.Threshold
 	phase := time.Now()
@@ -142,75 +129,17 @@ func (d Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 			golden.FirstSeenAt[i] = rc.RunDate.UTC()
 		}
 	}
-	res := &StageResult{RowsIn: int64(n), RowsOut: int64(len(golden.EntityIDs)), Datasets: map[string][]columnar.FileInfo{}}
-	// Golden (every column of every entity) takes three times as long to
-	// encode as the other outputs together, so a big one is written as
-	// two parts, one per core, each followed by some of the others. The
-	// stage commits only when all are written.
-	ng := len(golden.EntityIDs)
-	parts := 1
-	if ng >= d.goldenSplitRows() && runtime.GOMAXPROCS(0) >= 2 {
-		parts = 2
-	}
-	// Each job fills its own slot, so the jobs need no lock.
-	files := map[string][]columnar.FileInfo{"golden": make([]columnar.FileInfo, parts),
-		"pairs": make([]columnar.FileInfo, 1), "clusters": make([]columnar.FileInfo, 1), "entity_state": make([]columnar.FileInfo, 1)}
-	write := func(name string, part int, fn func(key string) (columnar.FileInfo, error)) error {
-		fi, err := fn(rc.DatasetPrefix("dedupe", name) + fmt.Sprintf("part-%05d.parquet", part))
-		if err != nil {
-			return fmt.Errorf("write %s: %w", name, err)
-		}
-		files[name][part] = fi
-		return nil
-	}
-	goldenPart := func(part int) func(string) (columnar.FileInfo, error) {
-		lo, hi := ng*part/parts, ng*(part+1)/parts
-		return func(k string) (columnar.FileInfo, error) { return writeGolden(ctx, rc, k, t, golden, lo, hi) }
-	}
-	queues := [][]func() error{
-		{func() error { return write("golden", 0, goldenPart(0)) }},
-		{},
-	}
-	if parts == 2 {
-		queues[1] = append(queues[1], func() error { return write("golden", 1, goldenPart(1)) })
-	}
-	queues[0] = append(queues[0], func() error {
-		return write("pairs", 0, func(k string) (columnar.FileInfo, error) { return writePairs(ctx, rc, k, t, pairs, threshold) })
-	})
-	queues[1] = append(queues[1],
-		func() error {
-			return write("clusters", 0, func(k string) (columnar.FileInfo, error) { return writeClusters(ctx, rc, k, t, clusters, ids) })
-		},
-		func() error {
-			return write("entity_state", 0, func(k string) (columnar.FileInfo, error) { return writeEntityState(ctx, rc, k, t, ids, golden) })
-		})
 	phase = time.Now()
-	errs := make([]error, len(queues))
-	par.Each(len(queues), func(_, q int) {
-		for _, job := range queues[q] {
-			if errs[q] = job(); errs[q] != nil {
-				return
-			}
-		}
-	})
+	files, err := d.writeOutputs(ctx, rc, dedupeOutputs{t: t, pairs: pairs, threshold: threshold, clusters: clusters, ids: ids, golden: golden})
 	writeDur := time.Since(phase)
-	if err := errors.Join(errs...); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	maps.Copy(res.Datasets, files)
-	var buf bytes.Buffer
-	if err := dedupe.SaveModel(&buf, model); err != nil {
+	res := &StageResult{RowsIn: int64(n), RowsOut: int64(len(golden.EntityIDs)), Datasets: files}
+	if err := saveDedupeModel(ctx, rc, model); err != nil {
 		return nil, err
 	}
-	if err := writeBytes(ctx, rc.Work, rc.StagePrefix("dedupe")+"model.json", buf.Bytes()); err != nil {
-		return nil, err
-	}
-	multi := 0
-	for _, s := range clusters.Size {
-		if s > 1 {
-			multi++
-		}
-	}
+	multi := multiRecordEntities(clusters)
 	rc.Log.Info("entities built", "records", n, "entities", len(golden.EntityIDs), "multi_record_entities", multi,
 		"cluster_ms", clusterDur.Milliseconds(), "survive_ms", surviveDur.Milliseconds(), "write_ms", writeDur.Milliseconds(),
 		"kept_entity_ids", countKept(ids, prev))
@@ -279,4 +208,115 @@ func countKept(ids []string, prev map[string]string) int {
 		}
 	}
 	return len(kept)
+}
+
+// scorePairs scores the candidate pairs of t with model and logs what
+// blocking produced.
+func scorePairs(rc *RunContext, model *dedupe.Model, t *dedupe.Table) (*dedupe.Pairs, *dedupe.BlockingReport, error) {
+	start := time.Now()
+	scorer, err := dedupe.NewScorer(model, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	pairs, blocking, err := scorer.Predict()
+	if err != nil {
+		return nil, nil, fmt.Errorf("predict: %w", err)
+	}
+	rc.Log.Info("pairs scored", "candidate_pairs", blocking.TotalPairs, "kept_pairs", pairs.Len(), "duration_ms", time.Since(start).Milliseconds())
+	for _, r := range blocking.Rules {
+		rc.Log.Info("blocking rule", "rule", r.Name, "pairs", r.Pairs, "blocks", r.Blocks, "capped_blocks", r.CappedBlocks, "skipped_pairs", r.SkippedPairs)
+	}
+	return pairs, blocking, nil
+}
+
+// dedupeOutputs is what the dedupe stage writes.
+type dedupeOutputs struct {
+	t         *dedupe.Table
+	pairs     *dedupe.Pairs
+	threshold float64
+	clusters  *dedupe.Clustering
+	ids       []string
+	golden    *dedupe.Golden
+}
+
+// writeOutputs writes the golden, pairs, clusters and entity_state
+// datasets, two queues of jobs side by side, and returns their files.
+func (d Dedupe) writeOutputs(ctx context.Context, rc *RunContext, o dedupeOutputs) (map[string][]columnar.FileInfo, error) {
+	// Golden (every column of every entity) takes three times as long to
+	// encode as the other outputs together, so a big one is written as
+	// two parts, one per core, each followed by some of the others. The
+	// stage commits only when all are written.
+	ng := len(o.golden.EntityIDs)
+	parts := 1
+	if ng >= d.goldenSplitRows() && runtime.GOMAXPROCS(0) >= 2 {
+		parts = 2
+	}
+	// Each job fills its own slot, so the jobs need no lock.
+	files := map[string][]columnar.FileInfo{"golden": make([]columnar.FileInfo, parts),
+		"pairs": make([]columnar.FileInfo, 1), "clusters": make([]columnar.FileInfo, 1), "entity_state": make([]columnar.FileInfo, 1)}
+	write := func(name string, part int, fn func(key string) (columnar.FileInfo, error)) error {
+		fi, err := fn(rc.DatasetPrefix("dedupe", name) + fmt.Sprintf("part-%05d.parquet", part))
+		if err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		files[name][part] = fi
+		return nil
+	}
+	goldenPart := func(part int) func(string) (columnar.FileInfo, error) {
+		lo, hi := ng*part/parts, ng*(part+1)/parts
+		return func(k string) (columnar.FileInfo, error) { return writeGolden(ctx, rc, k, o.t, o.golden, lo, hi) }
+	}
+	queues := [][]func() error{
+		{func() error { return write("golden", 0, goldenPart(0)) }},
+		{},
+	}
+	if parts == 2 {
+		queues[1] = append(queues[1], func() error { return write("golden", 1, goldenPart(1)) })
+	}
+	queues[0] = append(queues[0], func() error {
+		return write("pairs", 0, func(k string) (columnar.FileInfo, error) { return writePairs(ctx, rc, k, o.t, o.pairs, o.threshold) })
+	})
+	queues[1] = append(queues[1],
+		func() error {
+			return write("clusters", 0, func(k string) (columnar.FileInfo, error) { return writeClusters(ctx, rc, k, o.t, o.clusters, o.ids) })
+		},
+		func() error {
+			return write("entity_state", 0, func(k string) (columnar.FileInfo, error) { return writeEntityState(ctx, rc, k, o.t, o.ids, o.golden) })
+		})
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, queue := range queues {
+		g.Go(func() error {
+			for _, job := range queue {
+				if err := job(); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// multiRecordEntities counts the clusters of more than one record.
+func multiRecordEntities(c *dedupe.Clustering) int {
+	multi := 0
+	for _, s := range c.Size {
+		if s > 1 {
+			multi++
+		}
+	}
+	return multi
+}
+
+// saveDedupeModel writes the model the run used beside its outputs.
+func saveDedupeModel(ctx context.Context, rc *RunContext, model *dedupe.Model) error {
+	var buf bytes.Buffer
+	if err := dedupe.SaveModel(&buf, model); err != nil {
+		return fmt.Errorf("save dedupe model: %w", err)
+	}
+	return writeBytes(ctx, rc.Work, rc.StagePrefix("dedupe")+"model.json", buf.Bytes())
 }

@@ -2,8 +2,8 @@ package etl
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -13,7 +13,7 @@ import (
 	"github.com/leadsmith/leadsmith/dedupe"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/storage"
-	"github.com/leadsmith/leadsmith/internal/par"
+	"golang.org/x/sync/errgroup"
 )
 
 // loadTable reads staged files into a dedupe table: one string slice per
@@ -61,11 +61,14 @@ func loadTable(ctx context.Context, s storage.Store, files []columnar.FileInfo, 
 		}
 		return col
 	}
-	errs := make([]error, len(files))
-	par.Each(len(files), func(_, k int) {
-		errs[k] = loadRows(ctx, pfs[k], files[k].Key, keep, column, t.IDs[offsets[k]:offsets[k+1]], offsets[k])
-	})
-	if err := errors.Join(errs...); err != nil {
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for k := range files {
+		g.Go(func() error {
+			return loadRows(ctx, pfs[k], files[k].Key, keep, column, t.IDs[offsets[k]:offsets[k+1]], offsets[k])
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -85,7 +88,7 @@ func loadRows(ctx context.Context, pf *columnar.ParquetFile, key string, keep fu
 			return fmt.Errorf("%s: no record_id column", key)
 		}
 		for i := 0; i < n; i++ {
-			ids[row+i] = columnar.StrAt(src, i) + "/" + columnar.StrAt(id, i)
+			ids[row+i] = dedupe.RecordKey(columnar.StrAt(src, i), columnar.StrAt(id, i))
 		}
 		for j, fld := range rec.Schema().Fields() {
 			if !keep(fld.Name) {

@@ -96,12 +96,6 @@ func writePairs(ctx context.Context, rc *RunContext, key string, t *dedupe.Table
 	})
 }
 
-// splitKey undoes the "source/record_id" record key.
-func splitKey(k string) (source, id string) {
-	source, id, _ = strings.Cut(k, "/")
-	return source, id
-}
-
 func writeClusters(ctx context.Context, rc *RunContext, key string, t *dedupe.Table, c *dedupe.Clustering, ids []string) (columnar.FileInfo, error) {
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "record_id", Type: arrow.BinaryTypes.String},
@@ -112,7 +106,7 @@ func writeClusters(ctx context.Context, rc *RunContext, key string, t *dedupe.Ta
 	}, nil)
 	return writeTable(ctx, rc, key, schema, len(t.IDs), func(b *array.RecordBuilder, from, to int) {
 		for i := from; i < to; i++ {
-			src, id := splitKey(t.IDs[i])
+			src, id := dedupe.SplitRecordKey(t.IDs[i])
 			b.Field(0).(*array.StringBuilder).Append(id)
 			b.Field(1).(*array.StringBuilder).Append(src)
 			b.Field(2).(*array.StringBuilder).Append(ids[i])

@@ -100,15 +100,10 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 		return nil, err
 	}
 	files := ex.Datasets["raw"]
-	schemas := make([]*arrow.Schema, len(files))
-	var total int64
-	for i, f := range files {
-		if schemas[i], _, err = columnar.ReadParquetSchema(ctx, rc.Work, f.Key); err != nil {
-			return nil, err
-		}
-		total += f.Rows
+	schema, total, err := normalizedSchemaOf(ctx, rc, files)
+	if err != nil {
+		return nil, err
 	}
-	schema := NormalizedSchema(passthroughOf(schemas))
 	prog := rc.Progress("normalize", total, "rows")
 	defer prog.Done()
 
@@ -131,86 +126,124 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 				close(q)
 			}
 		}()
-		seq := 0
-		for _, f := range files {
-			pf, err := columnar.OpenParquetMem(ctx, rc.Work, f.Key, mem)
-			if err != nil {
-				readErr = err
-				cancel()
-				return
-			}
-			err = pf.Each(ctx, func(rec arrow.Record) error {
-				rec.Retain()
-				select {
-				case queues[seq%workers] <- rec:
-					seq++
-					return nil
-				case <-ctx.Done():
-					rec.Release()
-					return ctx.Err()
-				}
-			})
-			pf.Close()
-			if err != nil {
-				readErr = err
-				cancel()
-				return
-			}
+		if err := dealRaw(ctx, rc, files, mem, queues); err != nil {
+			readErr = err
+			cancel()
 		}
 	}()
-	type result struct {
-		file   columnar.FileInfo
-		issues map[string]int64
-		err    error
-	}
-	results := make([]result, workers)
+	results := make([]normalizeResult, workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res := &results[w]
-			res.issues = map[string]int64{}
-			nz := newRowNormalizer(schema, rc, mem)
-			defer nz.release()
-			key := fmt.Sprintf("%spart-%05d.parquet", rc.DatasetPrefix("normalize", "normalized"), w)
-			pw, err := columnar.NewParquetWriterMem(ctx, rc.Work, key, schema, rc.Config.Parquet, mem)
-			if err != nil {
-				res.err = err
-				cancel()
-			}
-			for rec := range queues[w] {
-				if res.err != nil {
-					rec.Release()
-					continue
-				}
-				out, issues := nz.normalize(rec)
-				rows := rec.NumRows()
-				rec.Release()
-				res.err = pw.Write(out)
-				out.Release()
-				prog.Add(rows)
-				for k, v := range issues {
-					res.issues[k] += v
-				}
-				if res.err != nil {
-					cancel()
-				}
-			}
-			if pw == nil {
-				return
-			}
-			if res.err != nil || ctx.Err() != nil {
-				pw.Abort()
-				return
-			}
-			res.file, res.err = pw.Close()
+			results[w] = normalizePart(ctx, cancel, rc, schema, mem, w, queues[w], prog)
 		}()
 	}
 	wg.Wait()
 	if readErr != nil {
 		return nil, readErr
 	}
+	return normalizeSummary(ctx, rc, results, total)
+}
+
+// normalizedSchemaOf is the normalized schema for the raw files (their
+// passthrough columns included) and their total row count.
+func normalizedSchemaOf(ctx context.Context, rc *RunContext, files []columnar.FileInfo) (*arrow.Schema, int64, error) {
+	schemas := make([]*arrow.Schema, len(files))
+	var total int64
+	for i, f := range files {
+		var err error
+		if schemas[i], _, err = columnar.ReadParquetSchema(ctx, rc.Work, f.Key); err != nil {
+			return nil, 0, err
+		}
+		total += f.Rows
+	}
+	return NormalizedSchema(passthroughOf(schemas)), total, nil
+}
+
+// dealRaw reads the raw files in order and deals their batches round-robin
+// to the workers' queues, so a re-run gives each worker the same batches.
+func dealRaw(ctx context.Context, rc *RunContext, files []columnar.FileInfo, mem memory.Allocator, queues []chan arrow.Record) error {
+	seq := 0
+	for _, f := range files {
+		pf, err := columnar.OpenParquetMem(ctx, rc.Work, f.Key, mem)
+		if err != nil {
+			return err
+		}
+		err = pf.Each(ctx, func(rec arrow.Record) error {
+			rec.Retain()
+			select {
+			case queues[seq%len(queues)] <- rec:
+				seq++
+				return nil
+			case <-ctx.Done():
+				rec.Release()
+				return ctx.Err()
+			}
+		})
+		pf.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// normalizeResult is what one worker wrote: its part file and the count of
+// each dq issue code.
+type normalizeResult struct {
+	file   columnar.FileInfo
+	issues map[string]int64
+	err    error
+}
+
+// normalizePart is worker w: it normalizes the batches of its queue into
+// its own part file. On failure it cancels the run and keeps draining the
+// queue so the reader is never stuck.
+func normalizePart(ctx context.Context, cancel context.CancelFunc, rc *RunContext, schema *arrow.Schema, mem memory.Allocator,
+	w int, queue <-chan arrow.Record, prog Progress) (res normalizeResult) {
+	res.issues = map[string]int64{}
+	nz := newRowNormalizer(schema, rc, mem)
+	defer nz.release()
+	key := fmt.Sprintf("%spart-%05d.parquet", rc.DatasetPrefix("normalize", "normalized"), w)
+	pw, err := columnar.NewParquetWriterMem(ctx, rc.Work, key, schema, rc.Config.Parquet, mem)
+	if err != nil {
+		res.err = err
+		cancel()
+	}
+	for rec := range queue {
+		if res.err != nil {
+			rec.Release()
+			continue
+		}
+		out, issues := nz.normalize(rec)
+		rows := rec.NumRows()
+		rec.Release()
+		res.err = pw.Write(out)
+		out.Release()
+		prog.Add(rows)
+		for k, v := range issues {
+			res.issues[k] += v
+		}
+		if res.err != nil {
+			cancel()
+		}
+	}
+	if pw == nil {
+		return res
+	}
+	if res.err != nil || ctx.Err() != nil {
+		pw.Abort()
+		return res
+	}
+	res.file, res.err = pw.Close()
+	return res
+}
+
+// normalizeSummary checks every worker finished and every row arrived,
+// logs the dq issue counts and builds the stage result.
+func normalizeSummary(ctx context.Context, rc *RunContext, results []normalizeResult, total int64) (*StageResult, error) {
 	issues := map[string]int64{}
 	var out []columnar.FileInfo
 	var rows int64

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -50,17 +49,18 @@ func ScoreConfig(c *Config) (score.Config, error) {
 
 // scoreColumns resolves the columns the scoring model reads against the
 // golden schema: by name, or by a header that folds to it ("Is Customer"
-// for is_customer).
-func scoreColumns(schema *arrow.Schema, want []string) ([]score.Column, []int) {
+// for is_customer). A text column is read as the kind score declares for
+// it; a typed column keeps its type.
+func scoreColumns(schema *arrow.Schema, want []score.Column) ([]score.Column, []int) {
 	var cols []score.Column
 	var idx []int
-	for _, name := range want {
+	for _, w := range want {
 		j := -1
-		if f := schema.FieldIndices(name); len(f) > 0 {
+		if f := schema.FieldIndices(w.Name); len(f) > 0 {
 			j = f[0]
 		} else {
 			for k, f := range schema.Fields() {
-				if headerKey(f.Name) == name {
+				if headerKey(f.Name) == w.Name {
 					j = k
 					break
 				}
@@ -69,10 +69,7 @@ func scoreColumns(schema *arrow.Schema, want []string) ([]score.Column, []int) {
 		if j < 0 {
 			continue // Compile names the column the rules need and the data lacks
 		}
-		kind := score.String
-		if name == "is_customer" {
-			kind = score.Bool // "true"/"yes"/"1" in text exports
-		}
+		kind := w.Kind
 		switch schema.Field(j).Type.ID() {
 		case arrow.FLOAT64, arrow.INT64, arrow.INT32:
 			kind = score.Number
@@ -81,10 +78,25 @@ func scoreColumns(schema *arrow.Schema, want []string) ([]score.Column, []int) {
 		case arrow.TIMESTAMP:
 			kind = score.Time
 		}
-		cols = append(cols, score.Column{Name: name, Kind: kind})
+		cols = append(cols, score.Column{Name: w.Name, Kind: kind})
 		idx = append(idx, j)
 	}
 	return cols, idx
+}
+
+// compileScore compiles the scoring model over the golden schema; colIdx
+// gives, for each of the model's columns, its index in the golden records.
+func compileScore(cfg score.Config, gschema *arrow.Schema, now time.Time) (model *score.Model, cols []score.Column, colIdx []int, err error) {
+	want, err := cfg.Columns()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cols, colIdx = scoreColumns(gschema, want)
+	model, err = score.Compile(cfg, cols, now)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return model, cols, colIdx, nil
 }
 
 // Run implements Stage.
@@ -97,13 +109,13 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	norm, err := rc.Committed(ctx, "normalize")
-	if err != nil || norm == nil {
-		return nil, fmt.Errorf("normalize is not committed for run %s", rc.RunID)
+	norm, err := committedStage(ctx, rc, "normalize", "")
+	if err != nil {
+		return nil, err
 	}
-	ex, err := rc.Committed(ctx, "extract")
-	if err != nil || ex == nil {
-		return nil, fmt.Errorf("extract is not committed for run %s", rc.RunID)
+	ex, err := committedStage(ctx, rc, "extract", "")
+	if err != nil {
+		return nil, err
 	}
 	golden := dd.Datasets["golden"]
 	if len(golden) == 0 {
@@ -113,15 +125,7 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	want, err := cfg.Columns()
-	if err != nil {
-		return nil, err
-	}
-	if !slices.Contains(want, "is_customer") {
-		want = append(want, "is_customer") // the customer flag, when the data has one
-	}
-	cols, colIdx := scoreColumns(gschema, want)
-	model, err := score.Compile(cfg, cols, rc.Now)
+	model, cols, colIdx, err := compileScore(cfg, gschema, rc.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -293,29 +297,25 @@ func ExplainEntity(ctx context.Context, rc *RunContext, entityID string) (string
 	if err != nil {
 		return "", err
 	}
-	dd, err := rc.Committed(ctx, "dedupe")
-	if err != nil || dd == nil {
-		return "", fmt.Errorf("dedupe is not committed for run %s: run `leadsmith run` first", rc.RunID)
+	const hint = ": run `leadsmith run` first"
+	dd, err := committedStage(ctx, rc, "dedupe", hint)
+	if err != nil {
+		return "", err
 	}
-	norm, _ := rc.Committed(ctx, "normalize")
-	ex, _ := rc.Committed(ctx, "extract")
-	if norm == nil || ex == nil {
-		return "", fmt.Errorf("run %s is incomplete: run `leadsmith run` first", rc.RunID)
+	norm, err := committedStage(ctx, rc, "normalize", hint)
+	if err != nil {
+		return "", err
+	}
+	ex, err := committedStage(ctx, rc, "extract", hint)
+	if err != nil {
+		return "", err
 	}
 	golden := dd.Datasets["golden"]
 	gschema, _, err := columnar.ReadParquetSchema(ctx, rc.Work, golden[0].Key)
 	if err != nil {
 		return "", err
 	}
-	want, err := cfg.Columns()
-	if err != nil {
-		return "", err
-	}
-	if !slices.Contains(want, "is_customer") {
-		want = append(want, "is_customer")
-	}
-	cols, colIdx := scoreColumns(gschema, want)
-	model, err := score.Compile(cfg, cols, rc.Now)
+	model, cols, colIdx, err := compileScore(cfg, gschema, rc.Now)
 	if err != nil {
 		return "", err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/leadsmith/leadsmith/dedupe"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/normalize"
 	"github.com/leadsmith/leadsmith/score"
@@ -43,7 +44,7 @@ func buildEntityIndex(ctx context.Context, rc *RunContext, golden []columnar.Fil
 	if err != nil {
 		return nil, err
 	}
-	recordEntity := make(map[string]int32, records) // source/record_id -> row
+	recordEntity := make(map[string]int32, records) // dedupe.RecordKey -> row
 	err = eachBatch(ctx, rc.Work, clusters, func(rec arrow.Record) error {
 		ents, ids, srcs := columnar.StringCol(rec, "entity_id"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "source")
 		for i := 0; i < int(rec.NumRows()); i++ {
@@ -52,7 +53,7 @@ func buildEntityIndex(ctx context.Context, rc *RunContext, golden []columnar.Fil
 				continue
 			}
 			id := columnar.StrAt(ids, i)
-			recordEntity[columnar.StrAt(srcs, i)+"/"+id] = row
+			recordEntity[dedupe.RecordKey(columnar.StrAt(srcs, i), id)] = row
 			if _, dup := ix.byRecord[id]; !dup {
 				ix.byRecord[strings.Clone(id)] = row
 			}
@@ -69,7 +70,7 @@ func buildEntityIndex(ctx context.Context, rc *RunContext, golden []columnar.Fil
 			if key == "" {
 				continue
 			}
-			if row, ok := recordEntity[columnar.StrAt(srcs, i)+"/"+columnar.StrAt(ids, i)]; ok {
+			if row, ok := recordEntity[dedupe.RecordKey(columnar.StrAt(srcs, i), columnar.StrAt(ids, i))]; ok {
 				if _, dup := ix.byEmail[key]; !dup {
 					ix.byEmail[strings.Clone(key)] = row
 				}

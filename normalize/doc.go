@@ -13,4 +13,7 @@
 // Lookup tables (job-title vocabulary, the industry taxonomy in
 // data/industries.csv, exchange rates) are built once on first use and only
 // read afterwards.
+//
+// The package knows nothing of records, datasets, stages or storage: etl's
+// normalize stage applies it to columns and writes the results.
 package normalize

@@ -6,11 +6,18 @@ import (
 	"sort"
 )
 
-// Columns lists the row columns the config's expressions read, sorted, so
-// etl can load just those instead of the whole golden record. When
-// funnel.customer_when is empty, add is_customer if the data has it: the
-// model reads it as the customer flag.
-func (c Config) Columns() ([]string, error) {
+// CustomerFlag is the column the funnel reads as the customer flag when
+// funnel.customer_when is empty and the data has it.
+const CustomerFlag = "is_customer"
+
+// Columns lists the row columns the model built from c reads, sorted, so
+// etl can load just those instead of the whole golden record: every column
+// the fit rules, MQL rule, funnel customer rule, segments and territories
+// name, plus CustomerFlag when funnel.customer_when is empty (the caller
+// leaves out a column the data lacks). Kind is how a text cell of the
+// column is read: Bool for CustomerFlag ("true"/"yes"/"1" in text exports),
+// String otherwise; a typed column keeps its own type.
+func (c Config) Columns() ([]Column, error) {
 	seen := map[string]bool{}
 	var errs []error
 	add := func(path, src string) {
@@ -38,11 +45,18 @@ func (c Config) Columns() ([]string, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("score config columns: %w", errors.Join(errs...))
 	}
-	out := make([]string, 0, len(seen))
-	for name := range seen {
-		out = append(out, name)
+	if c.Funnel.CustomerWhen == "" {
+		seen[CustomerFlag] = true
 	}
-	sort.Strings(out)
+	out := make([]Column, 0, len(seen))
+	for name := range seen {
+		kind := String
+		if name == CustomerFlag {
+			kind = Bool
+		}
+		out = append(out, Column{Name: name, Kind: kind})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
 

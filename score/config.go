@@ -105,8 +105,8 @@ type Action struct {
 
 // FunnelConfig maps the strongest category seen within WindowDays to a
 // stage; CustomerWhen, when it holds, makes the stage "customer" whatever
-// the behaviour. An empty CustomerWhen reads a column named is_customer as
-// a flag when there is one.
+// the behaviour. An empty CustomerWhen reads the CustomerFlag column
+// (is_customer) as a flag when there is one.
 type FunnelConfig struct {
 	WindowDays    float64  `yaml:"window_days"`
 	CustomerWhen  string   `yaml:"customer_when"`

@@ -135,18 +135,50 @@ func TestDecodeConfig_UnknownFieldIsAnError(t *testing.T) {
 func TestConfigColumns_ListsWhatExpressionsRead(t *testing.T) {
 	cfg := routingConfig()
 	cfg.Funnel.CustomerWhen = `is_customer == "true" or company_key in ["acme"]`
-	got, err := cfg.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := "company_key email_type employee_band employee_count industry_norm is_customer job_function region revenue_band seniority state_code"
-	if strings.Join(got, " ") != want {
+	if got, want := columnNames(t, cfg), "company_key email_type employee_band employee_count industry_norm is_customer job_function region revenue_band seniority state_code"; got != want {
 		t.Fatalf("columns = %v\nwant %s", got, want)
 	}
 	cfg.MQLWhen = "lead_rank =="
 	if _, err := cfg.Columns(); err == nil || !strings.Contains(err.Error(), "score.mql_when: syntax error at position 13") {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+func TestConfigColumns_DeclaresCustomerFlagWhenNoCustomerRule(t *testing.T) {
+	cfg := routingConfig()
+	cfg.Funnel.CustomerWhen = ""
+	cols, err := cfg.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flag *Column
+	for i := range cols {
+		if cols[i].Name == CustomerFlag {
+			flag = &cols[i]
+		} else if cols[i].Kind != String {
+			t.Errorf("%s: kind %v, want string", cols[i].Name, cols[i].Kind)
+		}
+	}
+	if flag == nil || flag.Kind != Bool {
+		t.Fatalf("columns = %v: want %s as bool", cols, CustomerFlag)
+	}
+	cfg.Funnel.CustomerWhen = `company_key in ["acme"]`
+	if got := columnNames(t, cfg); strings.Contains(got, CustomerFlag) {
+		t.Fatalf("columns = %s: %s is read only without a customer rule", got, CustomerFlag)
+	}
+}
+
+func columnNames(t *testing.T, cfg Config) string {
+	t.Helper()
+	cols, err := cfg.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+	}
+	return strings.Join(names, " ")
 }
 
 func TestValidate_ZeroConfigReportsInsteadOfPanicking(t *testing.T) {

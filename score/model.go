@@ -104,8 +104,8 @@ func Compile(cfg Config, cols []Column, runTime time.Time) (*Model, error) {
 	switch {
 	case cfg.Funnel.CustomerWhen != "":
 		m.customer = c.expr("score.funnel.customer_when", "", cfg.Funnel.CustomerWhen, exprCustomer)
-	case hasColumn(cols, "is_customer"):
-		m.customer = c.expr("score.funnel.customer_when", "", "is_customer", exprCustomer)
+	case hasColumn(cols, CustomerFlag):
+		m.customer = c.expr("score.funnel.customer_when", "", CustomerFlag, exprCustomer)
 	}
 	m.actions = compileActions(cfg.Actions, runTime)
 	for i, s := range cfg.Segments {

@@ -3,6 +3,7 @@
 // busy S3 produce: 503 SlowDown, connection resets, responses cut in the
 // middle of their body and stalls. It counts requests by S3 operation so tests
 // can assert which path a client took (multipart or single PUT, pages listed).
+// It speaks plain HTTP and knows nothing of leadsmith's storage code.
 package faultproxy
 
 import (

@@ -1,4 +1,6 @@
-// Package par runs independent pieces of work on every core.
+// Package par runs independent pieces of work that cannot fail on every
+// core, handing each goroutine a worker number for its scratch space (work
+// that can fail uses errgroup). It knows nothing of what the work is.
 package par
 
 import (

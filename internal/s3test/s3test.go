@@ -1,7 +1,8 @@
 // Package s3test gives tests a fresh bucket on the real S3 server that
 // scripts/s3server.sh starts (versitygw on 127.0.0.1). It never fakes S3:
 // without LEADSMITH_TEST_S3_ENDPOINT a test is skipped, and under CI=true
-// it fails, so the S3 tests cannot silently stop running in CI.
+// it fails, so the S3 tests cannot silently stop running in CI. It talks to
+// S3 through the AWS SDK and knows nothing of leadsmith's storage code.
 package s3test
 
 import (
