@@ -44,7 +44,7 @@ func (sr *sourceRun) extractCSV(ctx context.Context, o storage.ObjectInfo, text 
 			continue
 		}
 		sr.accept(b, row.Fields, o.Key, row.Line, row.Issues)
-		if b.n >= columnar.BatchRows {
+		if b.full() {
 			if err := sink.send(b.flush()); err != nil {
 				return err
 			}
@@ -110,7 +110,7 @@ func (sr *sourceRun) extractJSONL(ctx context.Context, o storage.ObjectInfo, tex
 			sr.accept(b, fields, o.Key, r.line, r.issues)
 		}
 		pending = pending[:0]
-		if b.n >= columnar.BatchRows {
+		if b.full() {
 			return sink.send(b.flush())
 		}
 		return nil
@@ -199,7 +199,7 @@ func (sr *sourceRun) extractParquet(ctx context.Context, o storage.ObjectInfo, s
 				continue
 			}
 			sr.accept(b, fields, o.Key, rowNo, nil)
-			if b.n >= columnar.BatchRows {
+			if b.full() {
 				if err := sink.send(b.flush()); err != nil {
 					return err
 				}
