@@ -153,6 +153,15 @@ func (Extract) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		rc.Log.Info("source extracted", "source", st.Name, "objects", st.Objects, "bytes", st.Bytes,
 			"rows_read", st.RowsRead, "rows_staged", st.RowsStaged, "rows_rejected", st.RowsRejected, "bad_objects", len(sr.bad))
 	}
+	if len(res.Datasets["raw"]) == 0 && len(c.Sources) > 0 {
+		// No row at all: an empty part with the canonical columns lets the
+		// later stages run on nothing instead of on no schema.
+		fi, err := writeEmptyRaw(ctx, rc)
+		if err != nil {
+			return nil, err
+		}
+		res.Datasets["raw"] = []columnar.FileInfo{fi}
+	}
 	if len(bad) > 0 || len(mismatched) > 0 {
 		res.Notes = map[string]any{}
 		if len(bad) > 0 {
@@ -403,4 +412,13 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func writeEmptyRaw(ctx context.Context, rc *RunContext) (columnar.FileInfo, error) {
+	key := rc.DatasetPrefix("extract", "raw") + "part-empty.parquet"
+	w, err := columnar.NewParquetWriter(ctx, rc.Work, key, datasetSchema(columnar.CanonicalColumns, nil), rc.Config.Parquet)
+	if err != nil {
+		return columnar.FileInfo{}, err
+	}
+	return w.Close()
 }
