@@ -1,7 +1,6 @@
 package etl
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"os"
@@ -40,6 +39,11 @@ func newDirRun(t testing.TB, configYAML string, files map[string][]byte, logw io
 	if errs := cfg.Validate(); len(errs) > 0 {
 		t.Fatal(errs)
 	}
+	return testRunContext(cfg, logw)
+}
+
+// testRunContext is the RunContext of a test run of cfg on local folders.
+func testRunContext(cfg *Config, logw io.Writer) *RunContext {
 	if logw == nil {
 		logw = io.Discard
 	}
@@ -54,5 +58,3 @@ func newDirRun(t testing.TB, configYAML string, files map[string][]byte, logw io
 		PoisonPools: true,
 	}
 }
-
-var _ = context.Background
