@@ -60,6 +60,9 @@ func TestExtract_BadObjectsDoNotAbortTheRun(t *testing.T) {
 	files, goodIDs := badCorpus(t)
 	rc := newDirRun(t, "sources:\n  - name: crm\n    uri: ./data\n", files, nil)
 	ctx := context.Background()
+	if errs := ValidateData(ctx, rc.Config); len(errs) > 0 {
+		t.Fatalf("config validation fails on bad objects under on_bad_object skip: %v", errs)
+	}
 	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
@@ -133,6 +136,16 @@ func TestExtract_BadObjectsDoNotAbortTheRun(t *testing.T) {
 	for _, s := range m.Sources {
 		if !s.Reconciled || s.RowsRead != s.RowsStaged+s.RowsRejected {
 			t.Errorf("source %s does not reconcile: %+v", s.Name, s)
+		}
+	}
+
+	// Validation reads headers: it passes over unreadable ones under skip
+	// and reports them under fail.
+	unreadable := map[string][]byte{"data/i_long_line.csv": files["data/i_long_line.csv"], "data/k_corrupt.parquet": files["data/k_corrupt.parquet"]}
+	for mode, want := range map[string]int{"skip": 0, "fail": 2} {
+		rc := newDirRun(t, "sources:\n  - name: crm\n    uri: ./data\nextract:\n  on_bad_object: "+mode+"\n", unreadable, nil)
+		if errs := ValidateData(ctx, rc.Config); len(errs) != want {
+			t.Errorf("on_bad_object %s: validation gives %d errors, want %d: %v", mode, len(errs), want, errs)
 		}
 	}
 
