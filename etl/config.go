@@ -86,6 +86,10 @@ type ExtractOptions struct {
 	MaxFieldBytes int `yaml:"max_field_bytes"`
 	// Workers is the number of objects read at once (default: number of CPUs).
 	Workers int `yaml:"workers"`
+	// OnBadObject is what a corrupt, cut or unreadable object does: "skip"
+	// (default) stages the rows read before the break, records the object
+	// in rejects and the stage's notes, and goes on; "fail" fails extract.
+	OnBadObject string `yaml:"on_bad_object"`
 }
 
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
@@ -164,6 +168,9 @@ func (c *Config) applyDefaults() {
 	if c.Extract.MaxFieldBytes == 0 {
 		c.Extract.MaxFieldBytes = 1 << 20
 	}
+	if c.Extract.OnBadObject == "" {
+		c.Extract.OnBadObject = "skip"
+	}
 }
 
 // Hash is the SHA-256 of the expanded config text, recorded in the manifest.
@@ -224,6 +231,9 @@ func (c *Config) Validate() []error {
 	}
 	if c.Extract.Workers < 0 {
 		add("extract.workers: must not be negative, got %d", c.Extract.Workers)
+	}
+	if o := c.Extract.OnBadObject; o != "skip" && o != "fail" {
+		add("extract.on_bad_object: must be skip or fail, got %q", o)
 	}
 	if _, err := DedupeSettings(c); err != nil {
 		errs = append(errs, err)

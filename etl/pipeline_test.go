@@ -3,8 +3,6 @@ package etl
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -39,16 +37,7 @@ func newTestRun(t *testing.T) *RunContext {
 	if errs := ValidateData(context.Background(), cfg); len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	work, _ := storage.NewLocalStore(cfg.Resolve(cfg.Work))
-	out, _ := storage.NewLocalStore(cfg.Resolve(cfg.Output))
-	state, _ := storage.NewLocalStore(cfg.Resolve(cfg.State))
-	return &RunContext{
-		Config: cfg, RunID: "2026-11-23", RunDate: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), Now: time.Now(),
-		Work: work, Output: out, State: state,
-		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Progress:    NoProgress,
-		PoisonPools: true,
-	}
+	return testRunContext(cfg, nil)
 }
 
 func readManifest(t *testing.T, rc *RunContext) *Manifest {

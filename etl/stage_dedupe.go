@@ -87,16 +87,21 @@ func (d Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	if rc.Config.Dedupe.Kind == 0 {
 		settings = settings.ForColumns(t.Columns())
 	}
-	if errs := settings.Validate(t.Columns()...); len(errs) > 0 {
-		return nil, fmt.Errorf("dedupe settings: %w", errors.Join(errs...))
-	}
-	model, trainNote, err := dedupeModel(ctx, rc, t, settings)
-	if err != nil {
-		return nil, err
-	}
-	pairs, blocking, err := scorePairs(rc, model, t)
-	if err != nil {
-		return nil, err
+	// Fewer than two records have nothing to match: every record is its
+	// own entity, with no model trained.
+	model := &dedupe.Model{Version: 1, Settings: settings}
+	var trainNote any = "skipped: fewer than 2 records"
+	pairs, blocking := &dedupe.Pairs{}, &dedupe.BlockingReport{}
+	if n >= 2 {
+		if errs := settings.Validate(t.Columns()...); len(errs) > 0 {
+			return nil, fmt.Errorf("dedupe settings: %w", errors.Join(errs...))
+		}
+		if model, trainNote, err = dedupeModel(ctx, rc, t, settings); err != nil {
+			return nil, err
+		}
+		if pairs, blocking, err = scorePairs(rc, model, t); err != nil {
+			return nil, err
+		}
 	}
 	threshold := model.Settings.Threshold
 	phase := time.Now()

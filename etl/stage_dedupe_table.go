@@ -61,6 +61,18 @@ func loadTable(ctx context.Context, s storage.Store, files []columnar.FileInfo, 
 		}
 		return col
 	}
+	if total == 0 {
+		// No rows: the columns still exist, so that later stages see them.
+		for _, pf := range pfs {
+			if sc, err := pf.Schema(); err == nil {
+				for _, f := range sc.Fields() {
+					if keep(f.Name) && f.Type.ID() != arrow.LIST {
+						column(f.Name)
+					}
+				}
+			}
+		}
+	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for k := range files {

@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -49,6 +51,9 @@ type sourceRun struct {
 	stats   SourceStats
 	files   []columnar.FileInfo
 	missing map[string]bool
+
+	bad        []BadObject      // objects that broke, see recordBadObject
+	mismatched []FormatMismatch // objects read as other than their name says
 }
 
 // Run implements Stage.
@@ -125,6 +130,8 @@ func (Extract) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		return nil, err
 	}
 	res := &StageResult{Datasets: map[string][]columnar.FileInfo{"rejects": rejFiles}}
+	var bad []BadObject
+	var mismatched []FormatMismatch
 	for _, sr := range runs {
 		st := sr.stats
 		st.Reconciled = st.RowsRead == st.RowsStaged+st.RowsRejected
@@ -138,11 +145,31 @@ func (Extract) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		if sr.dataset == "raw" {
 			res.RowsOut += st.RowsStaged
 		}
+		bad = append(bad, sr.bad...)
+		mismatched = append(mismatched, sr.mismatched...)
 		for col := range sr.missing {
 			rc.Log.Warn("mapped column missing in some objects", "source", st.Name, "column", col)
 		}
 		rc.Log.Info("source extracted", "source", st.Name, "objects", st.Objects, "bytes", st.Bytes,
-			"rows_read", st.RowsRead, "rows_staged", st.RowsStaged, "rows_rejected", st.RowsRejected)
+			"rows_read", st.RowsRead, "rows_staged", st.RowsStaged, "rows_rejected", st.RowsRejected, "bad_objects", len(sr.bad))
+	}
+	if len(res.Datasets["raw"]) == 0 && len(c.Sources) > 0 {
+		// No row at all: an empty part with the canonical columns lets the
+		// later stages run on nothing instead of on no schema.
+		fi, err := writeEmptyRaw(ctx, rc)
+		if err != nil {
+			return nil, err
+		}
+		res.Datasets["raw"] = []columnar.FileInfo{fi}
+	}
+	if len(bad) > 0 || len(mismatched) > 0 {
+		res.Notes = map[string]any{}
+		if len(bad) > 0 {
+			res.Notes["bad_objects"] = bad
+		}
+		if len(mismatched) > 0 {
+			res.Notes["format_mismatches"] = mismatched
+		}
 	}
 	return res, nil
 }
@@ -152,32 +179,42 @@ func (sr *sourceRun) run(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := sr.extractObject(ctx, i, o); err != nil {
+		if err := sr.extractOrSkip(ctx, i, o); err != nil {
 			return fmt.Errorf("source %s: %s: %w", sr.src.Name, o.Key, err)
 		}
 	}
 	return nil
 }
 
-func (sr *sourceRun) extractObject(ctx context.Context, idx int, o storage.ObjectInfo) error {
-	format := readers.Format(sr.src.Format, o.Key, nil)
-	if format == "parquet" {
-		return sr.extractParquetObject(ctx, idx, o)
+func (sr *sourceRun) extractObject(ctx context.Context, store *storeErrs, idx int, o storage.ObjectInfo) error {
+	named := readers.Format(sr.src.Format, o.Key, nil)
+	if named == "parquet" {
+		err := sr.extractParquetObject(ctx, store, idx, o)
+		if err == nil || sr.src.Format == "parquet" || store.err != nil || ctx.Err() != nil {
+			return err
+		}
+		// Not Parquet after all? Then read it as what its content is.
+		if head, _ := peekObject(ctx, store, o.Key, 4); string(head) == "PAR1" || store.err != nil {
+			return err
+		}
 	}
-	rc, err := sr.store.Open(ctx, o.Key)
+	rc, err := store.Open(ctx, o.Key)
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
+	if o.Size == 0 && isGzipName(o.Key) {
+		return &badObjectError{code: "truncated_object", err: errors.New("a gzip object of 0 bytes")}
+	}
 	in, err := readers.Decompress(&countingReader{r: rc, prog: sr.prog})
 	if err != nil {
 		return err
 	}
-	if format == "" {
+	if named != "csv" && named != "jsonl" {
 		br := bufio.NewReaderSize(in, 64<<10)
 		if head, _ := br.Peek(4); string(head) == "PAR1" {
 			rc.Close()
-			return sr.extractParquetObject(ctx, idx, o)
+			return sr.extractParquetObject(ctx, store, idx, o)
 		}
 		in = br
 	}
@@ -185,24 +222,29 @@ func (sr *sourceRun) extractObject(ctx context.Context, idx int, o storage.Objec
 	if err != nil {
 		return err
 	}
-	if format == "" {
-		br := bufio.NewReaderSize(text, 64<<10)
-		head, _ := br.Peek(512)
-		format = readers.Format("auto", "", bytes.TrimLeft(head, " \t\r\n"))
-		text = br
+	br := bufio.NewReaderSize(text, 64<<10)
+	head, _ := br.Peek(512)
+	format := contentFormat(sr.src.Format, named, bytes.TrimLeft(head, " \t\r\n"))
+	if named != "" && format != named {
+		sr.noteMismatch(o, named, format)
 	}
 	sink := sr.newSink(ctx, idx)
 	if format == "jsonl" {
-		err = sr.extractJSONL(ctx, o, text, sink)
+		err = sr.extractJSONL(ctx, o, br, sink)
 	} else {
-		err = sr.extractCSV(ctx, o, text, sink)
+		err = sr.extractCSV(ctx, o, br, sink)
 	}
 	return sink.finish(err)
 }
 
-func (sr *sourceRun) extractParquetObject(ctx context.Context, idx int, o storage.ObjectInfo) error {
+func (sr *sourceRun) extractParquetObject(ctx context.Context, store *storeErrs, idx int, o storage.ObjectInfo) error {
 	sink := sr.newSink(ctx, idx)
-	return sink.finish(sr.extractParquet(ctx, o, sink))
+	return sink.finish(sr.extractParquet(ctx, store, o, sink))
+}
+
+func isGzipName(key string) bool {
+	k := strings.ToLower(key)
+	return strings.HasSuffix(k, ".gz") || strings.HasSuffix(k, ".gzip")
 }
 
 // accept stages one row, or rejects it as a duplicate of an earlier id.
@@ -351,18 +393,16 @@ func (k *objectSink) send(rec arrow.Record) error {
 	}
 }
 
-// finish closes the sink after the reader returned readErr.
+// finish closes the sink after the reader returned readErr. What was
+// written before a read error is kept: those rows are staged.
 func (k *objectSink) finish(readErr error) error {
 	close(k.recs)
 	<-k.done
-	if readErr != nil {
-		return readErr
-	}
 	if k.err != nil {
-		return k.err
+		return &writeError{k.err}
 	}
 	k.sr.files = append(k.sr.files, k.files...)
-	return nil
+	return readErr
 }
 
 func containsString(list []string, s string) bool {
@@ -372,4 +412,13 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func writeEmptyRaw(ctx context.Context, rc *RunContext) (columnar.FileInfo, error) {
+	key := rc.DatasetPrefix("extract", "raw") + "part-empty.parquet"
+	w, err := columnar.NewParquetWriter(ctx, rc.Work, key, datasetSchema(columnar.CanonicalColumns, nil), rc.Config.Parquet)
+	if err != nil {
+		return columnar.FileInfo{}, err
+	}
+	return w.Close()
 }

@@ -23,7 +23,11 @@ func (sr *sourceRun) extractCSV(ctx context.Context, o storage.ObjectInfo, text 
 	delim, _ := csvDelimiter(sr.src.CSV.Delimiter)
 	cr, err := readers.NewCSVReader(text, readers.CSVOptions{Delimiter: delim, MaxFieldBytes: sr.rc.Config.Extract.MaxFieldBytes})
 	if err != nil {
-		return err
+		bad := classifyReadError(err)
+		if bad.code == "unreadable_object" {
+			bad.code = "unreadable_header"
+		}
+		return bad
 	}
 	if len(cr.Header()) == 0 {
 		sr.rc.Log.Warn("object is empty", "source", sr.src.Name, "object", o.Key)
@@ -37,6 +41,10 @@ func (sr *sourceRun) extractCSV(ctx context.Context, o storage.ObjectInfo, text 
 			break
 		}
 		if err != nil {
+			// The rows before the break are staged.
+			if serr := sink.send(b.flush()); serr != nil {
+				return serr
+			}
 			return err
 		}
 		if row.Reject != "" {
@@ -44,7 +52,7 @@ func (sr *sourceRun) extractCSV(ctx context.Context, o storage.ObjectInfo, text 
 			continue
 		}
 		sr.accept(b, row.Fields, o.Key, row.Line, row.Issues)
-		if b.n >= columnar.BatchRows {
+		if b.full() {
 			if err := sink.send(b.flush()); err != nil {
 				return err
 			}
@@ -110,7 +118,7 @@ func (sr *sourceRun) extractJSONL(ctx context.Context, o storage.ObjectInfo, tex
 			sr.accept(b, fields, o.Key, r.line, r.issues)
 		}
 		pending = pending[:0]
-		if b.n >= columnar.BatchRows {
+		if b.full() {
 			return sink.send(b.flush())
 		}
 		return nil
@@ -123,6 +131,17 @@ func (sr *sourceRun) extractJSONL(ctx context.Context, o storage.ObjectInfo, tex
 				break
 			}
 		} else if err != nil {
+			// The rows before the break are staged.
+			if len(pending) > 0 {
+				if ferr := flushPending(); ferr != nil {
+					return ferr
+				}
+			}
+			if b != nil {
+				if serr := sink.send(b.flush()); serr != nil {
+					return serr
+				}
+			}
 			return err
 		}
 		lineNo++
@@ -163,10 +182,10 @@ func (sr *sourceRun) extractJSONL(ctx context.Context, o storage.ObjectInfo, tex
 	return nil
 }
 
-func (sr *sourceRun) extractParquet(ctx context.Context, o storage.ObjectInfo, sink *objectSink) error {
-	pf, err := columnar.OpenParquet(ctx, sr.store, o.Key)
+func (sr *sourceRun) extractParquet(ctx context.Context, store storage.Store, o storage.ObjectInfo, sink *objectSink) error {
+	pf, err := columnar.OpenParquet(ctx, store, o.Key)
 	if err != nil {
-		return err
+		return &badObjectError{code: "unreadable_parquet", err: err}
 	}
 	defer pf.Close()
 	defer sr.prog.Add(o.Size)
@@ -199,7 +218,7 @@ func (sr *sourceRun) extractParquet(ctx context.Context, o storage.ObjectInfo, s
 				continue
 			}
 			sr.accept(b, fields, o.Key, rowNo, nil)
-			if b.n >= columnar.BatchRows {
+			if b.full() {
 				if err := sink.send(b.flush()); err != nil {
 					return err
 				}

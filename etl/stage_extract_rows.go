@@ -141,12 +141,25 @@ type rowBuilder struct {
 	issues *array.ListBuilder
 	ival   *array.StringBuilder
 	n      int
+	batch  int // rows per record: fewer for wide layouts, see batchRows
+}
+
+// batchCells bounds the cells of one record batch. Builders reserve a
+// batch's offsets and validity up front for every column, so a fixed
+// BatchRows would cost memory per column: 10,000 columns took gigabytes
+// for a file of 78 MB.
+const batchCells = 1 << 20
+
+// batchRows is the record size for a layout of cols columns: BatchRows,
+// or fewer so that a batch holds at most batchCells cells (at least 16 rows).
+func batchRows(cols int) int {
+	return max(16, min(columnar.BatchRows, batchCells/max(cols, 1)))
 }
 
 func newRowBuilder(l *rowLayout) *rowBuilder {
 	rb := array.NewRecordBuilder(memory.DefaultAllocator, l.schema)
-	rb.Reserve(columnar.BatchRows)
-	b := &rowBuilder{l: l, rb: rb}
+	b := &rowBuilder{l: l, rb: rb, batch: batchRows(l.schema.NumFields())}
+	rb.Reserve(b.batch)
 	nstr := len(l.fromIdx)
 	for i := 0; i < nstr; i++ {
 		b.strs = append(b.strs, rb.Field(i).(*array.StringBuilder))
@@ -213,8 +226,11 @@ func (b *rowBuilder) flush() arrow.Record {
 	}
 	b.n = 0
 	rec := b.rb.NewRecord()
-	b.rb.Reserve(columnar.BatchRows)
+	b.rb.Reserve(b.batch)
 	return rec
 }
+
+// full reports whether the rows so far make a batch.
+func (b *rowBuilder) full() bool { return b.n >= b.batch }
 
 func (b *rowBuilder) release() { b.rb.Release() }

@@ -49,8 +49,12 @@ func ValidateData(ctx context.Context, c *Config) []error {
 		}
 		reported := map[string]bool{}
 		for _, o := range objs[:min(len(objs), headerSampleObjects)] {
-			header, err := objectHeader(ctx, store, o, src)
+			se := &storeErrs{Store: store}
+			header, err := objectHeader(ctx, se, o, src)
 			if err != nil {
+				if se.err == nil && c.Extract.OnBadObject != "fail" {
+					continue // a bad object: extract records it and goes on
+				}
 				errs = append(errs, fmt.Errorf("%s: cannot read header of %s: %v", field, o.Key, err))
 				continue
 			}
@@ -70,7 +74,7 @@ func ValidateData(ctx context.Context, c *Config) []error {
 				h := src.Columns[k]
 				if !have[strings.ToLower(strings.TrimSpace(h))] && !reported[k] {
 					reported[k] = true
-					errs = append(errs, fmt.Errorf("%s.columns.%s: column %q not found in header of %s (header: %s)", field, k, h, path.Base(o.Key), quoteList(header, 12)))
+					errs = append(errs, fmt.Errorf("%s.columns.%s: column %q not found in header of %s (%s)", field, k, h, path.Base(o.Key), describeHeader(header)))
 				}
 			}
 		}
@@ -82,6 +86,33 @@ func ValidateData(ctx context.Context, c *Config) []error {
 		check("activities", c.Activities)
 	}
 	return errs
+}
+
+// describeHeader lists a header's names for a message, unless a name looks
+// like a value (an email, a phone number, a URL): then the first line is
+// probably data, and no message may carry data.
+func describeHeader(header []string) string {
+	for _, h := range header {
+		if looksLikeValue(h) {
+			return fmt.Sprintf("its first line of %d fields looks like data, not a header: is the file headerless?", len(header))
+		}
+	}
+	return "header: " + quoteList(header, 12)
+}
+
+// looksLikeValue reports whether a header cell reads like a data value:
+// it holds an @, a URL scheme, or five digits or more.
+func looksLikeValue(s string) bool {
+	if strings.ContainsAny(s, "@") || strings.Contains(s, "://") {
+		return true
+	}
+	digits := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	return digits >= 5
 }
 
 func quoteList(items []string, max int) string {
@@ -102,8 +133,10 @@ func quoteList(items []string, max int) string {
 // objectHeader returns the column names of one object, or nil for JSON
 // lines, whose keys can differ from line to line.
 func objectHeader(ctx context.Context, store storage.Store, o storage.ObjectInfo, src *SourceConfig) ([]string, error) {
-	format := readers.Format(src.Format, o.Key, nil)
-	if format == "" {
+	named := readers.Format(src.Format, o.Key, nil)
+	format := named
+	if format == "" || format == "parquet" && src.Format != "parquet" {
+		format = ""
 		if head, err := peekObject(ctx, store, o.Key, 4); err == nil && string(head) == "PAR1" {
 			format = "parquet"
 		}
@@ -133,10 +166,8 @@ func objectHeader(ctx context.Context, store storage.Store, o storage.ObjectInfo
 		return nil, err
 	}
 	br := bufio.NewReader(text)
-	if format == "" {
-		head, _ := br.Peek(512)
-		format = readers.Format("auto", "", bytes.TrimLeft(head, " \t\r\n"))
-	}
+	head, _ := br.Peek(512)
+	format = contentFormat(src.Format, named, bytes.TrimLeft(head, " \t\r\n"))
 	if format == "jsonl" {
 		return nil, nil
 	}

@@ -34,6 +34,7 @@ type CSVReader struct {
 	r, w     int
 	eof      bool
 	err      error
+	srcErr   error // the source's failure, returned once the lines before it are read
 	maxWin   int
 	maxField int
 	maxRow   int
@@ -152,6 +153,10 @@ func (c *CSVReader) Read() (*CSVRow, error) {
 	for {
 		if c.r == c.w {
 			if c.eof {
+				if c.srcErr != nil {
+					c.err = c.srcErr
+					return nil, c.err
+				}
 				return nil, io.EOF
 			}
 			if err := c.fill(); err != nil {
@@ -237,17 +242,27 @@ func (c *CSVReader) fill() error {
 			return nil
 		}
 		if err != nil {
-			c.err = fmt.Errorf("read csv near line %d: %w", c.line, err)
-			return c.err
+			c.breakAt(err)
+			return nil
 		}
 		if n > 0 {
 			empty = 0
 		} else if empty++; empty > 100 {
-			c.err = fmt.Errorf("read csv near line %d: %w", c.line, io.ErrNoProgress)
-			return c.err
+			c.breakAt(io.ErrNoProgress)
+			return nil
 		}
 	}
 	return nil
+}
+
+// breakAt ends the stream where the source failed (a cut or corrupt
+// gzip stream): the whole lines read so far are still parsed, the partial
+// last one is dropped, and Read then returns the error instead of io.EOF,
+// so that the rows before the break are not lost with the object.
+func (c *CSVReader) breakAt(err error) {
+	c.srcErr = fmt.Errorf("read csv near line %d: %w", c.line, err)
+	c.eof = true
+	c.w = c.r + bytes.LastIndexByte(c.buf[c.r:c.w], '\n') + 1
 }
 
 // parse splits the record at the start of the window into scratch/ends.

@@ -28,7 +28,7 @@ func (c *CSVReader) readHeader() error {
 	for {
 		if c.r == c.w {
 			if c.eof {
-				return nil // empty input: no columns, no rows
+				return c.srcErr // empty input: no columns, no rows
 			}
 			if err := c.fill(); err != nil {
 				return err

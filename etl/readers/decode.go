@@ -59,13 +59,9 @@ func DecodeText(r io.Reader, enc string) (io.Reader, string, error) {
 	}
 	br := bufio.NewReaderSize(r, sniffLen)
 	prefix, err := br.Peek(sniffLen)
-	atEOF := false
-	switch {
-	case errors.Is(err, io.EOF):
-		atEOF = true
-	case err != nil:
-		return nil, "", fmt.Errorf("decode text: sniff: %w", err)
-	}
+	// Another error (a cut gzip stream) comes back from the reader after
+	// the bytes before it, so that those can still be read.
+	atEOF := errors.Is(err, io.EOF)
 	bom := bomOf(prefix)
 	if name == "auto" {
 		name = sniffEncoding(prefix, bom, atEOF)
