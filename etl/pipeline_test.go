@@ -42,8 +42,9 @@ func newTestRun(t *testing.T) *RunContext {
 	work, _ := storage.NewLocalStore(cfg.Resolve(cfg.Work))
 	out, _ := storage.NewLocalStore(cfg.Resolve(cfg.Output))
 	state, _ := storage.NewLocalStore(cfg.Resolve(cfg.State))
+	date := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	return &RunContext{
-		Config: cfg, RunID: "2026-11-23", RunDate: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), Now: time.Now(),
+		Config: cfg, RunID: "2026-11-23", RunDate: date, AsOf: DefaultAsOf(date),
 		Work: work, Output: out, State: state,
 		Log:         slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Progress:    NoProgress,
@@ -351,8 +352,7 @@ func TestDedupe_StageRerunWritesTheSameGolden(t *testing.T) {
 		}
 	}
 	before := golden()
-	rc.Force = true
-	rc.Now = rc.Now.Add(3 * time.Hour)
+	rc.Force = true // later by the wall clock, same as-of
 	after := golden()
 	if len(before) == 0 || len(before) != len(after) {
 		t.Fatalf("%d golden records, then %d", len(before), len(after))
