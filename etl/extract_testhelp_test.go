@@ -51,7 +51,7 @@ func testRunContext(cfg *Config, logw io.Writer) *RunContext {
 	out, _ := storage.NewLocalStore(cfg.Resolve(cfg.Output))
 	state, _ := storage.NewLocalStore(cfg.Resolve(cfg.State))
 	return &RunContext{
-		Config: cfg, RunID: "2026-11-23", RunDate: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), Now: time.Now(),
+		Config: cfg, RunID: "2026-11-23", RunDate: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), AsOf: DefaultAsOf(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)),
 		Work: work, Output: out, State: state,
 		Log:         slog.New(slog.NewTextHandler(logw, nil)),
 		Progress:    NoProgress,

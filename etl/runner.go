@@ -99,7 +99,7 @@ type RunContext struct {
 	Config  *Config
 	RunID   string
 	RunDate time.Time // the run's date (UTC midnight)
-	Now     time.Time // the run's start time, used for SLAs and decay
+	AsOf    time.Time // the instant the run's data is as of, its only clock; events after it are ignored (see DefaultAsOf)
 	Work    storage.Store
 	Output  storage.Store
 	State   storage.Store

@@ -79,7 +79,7 @@ func s3RunContext(t *testing.T, c *Config) *RunContext {
 		stores[i] = s
 	}
 	return &RunContext{Config: c, RunID: "2026-11-23", RunDate: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC),
-		Now: time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC), Work: stores[0], Output: stores[1], State: stores[2],
+		AsOf: time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC), Work: stores[0], Output: stores[1], State: stores[2],
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Progress: NoProgress}
 }
 

@@ -129,9 +129,9 @@ func (d Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		if fs, ok := prevFirstSeen[id]; ok && (golden.FirstSeenAt[i].IsZero() || fs.Before(golden.FirstSeenAt[i])) {
 			golden.FirstSeenAt[i] = fs
 		} else if golden.FirstSeenAt[i].IsZero() {
-			// The run's date, not the clock: a re-run of the date must
+			// The run's as-of, not the clock: a re-run of the date must
 			// write the same golden records.
-			golden.FirstSeenAt[i] = rc.RunDate.UTC()
+			golden.FirstSeenAt[i] = rc.asOf()
 		}
 	}
 	phase = time.Now()

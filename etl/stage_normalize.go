@@ -318,7 +318,7 @@ func newRowNormalizer(schema *arrow.Schema, rc *RunContext, mem memory.Allocator
 	return &rowNormalizer{
 		mem:      mem,
 		schema:   schema,
-		n:        normalize.New(normalize.Options{Now: rc.Now}),
+		n:        normalize.New(normalize.Options{Now: rc.asOf()}),
 		rb:       array.NewRecordBuilder(mem, cs),
 		computed: computed,
 	}

@@ -125,7 +125,7 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	model, cols, colIdx, err := compileScore(cfg, gschema, rc.Now)
+	model, cols, colIdx, err := compileScore(cfg, gschema, rc.asOf())
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +141,7 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		return nil, err
 	}
 	rc.Log.Info("activity events joined", "events", events.read, "matched", len(events.events),
-		"unmatched", events.unmatched, "undated", events.undated, "duration_ms", time.Since(start).Milliseconds())
+		"unmatched", events.unmatched, "undated", events.undated, "after_as_of", events.afterAsOf, "duration_ms", time.Since(start).Milliseconds())
 	ix.byEmail, ix.byRecord = nil, nil // only byEntity is needed from here on
 
 	prevOwners, err := readOwners(ctx, rc)
@@ -210,7 +210,8 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	}
 	res.RowsIn, res.RowsOut = int64(entities), int64(base)
 	res.Notes = map[string]any{"counts": counts, "events_read": events.read, "events_matched": len(events.events),
-		"events_unmatched": events.unmatched, "events_undated": events.undated}
+		"events_unmatched": events.unmatched, "events_undated": events.undated, "events_after_as_of": events.afterAsOf,
+		"as_of": rc.asOf().Format(time.RFC3339Nano)}
 	return res, nil
 }
 
@@ -315,7 +316,7 @@ func ExplainEntity(ctx context.Context, rc *RunContext, entityID string) (string
 	if err != nil {
 		return "", err
 	}
-	model, cols, colIdx, err := compileScore(cfg, gschema, rc.Now)
+	model, cols, colIdx, err := compileScore(cfg, gschema, rc.asOf())
 	if err != nil {
 		return "", err
 	}

@@ -98,16 +98,20 @@ type eventSet struct {
 	read      int64
 	unmatched int64
 	undated   int64
+	afterAsOf int64 // dated after the run's as-of: ignored
 }
 
 // loadEvents reads the staged activities, joins each to its entity by
-// email match key (then record id) and groups them by entity.
+// email match key (then record id) and groups them by entity. Events dated
+// after the run's as-of have not happened yet as far as the run knows:
+// they are dropped, before their types and URLs are interned.
 func loadEvents(ctx context.Context, rc *RunContext, files []columnar.FileInfo, ix *entityIndex, entities int) (*eventSet, error) {
 	es := &eventSet{}
 	typeIDs, urlIDs := map[string]uint16{}, map[string]uint32{"": 0}
 	es.urls = []string{""}
 	emailRow := make(map[string]int32, len(ix.byEmail)) // raw email -> row (-1: none); raw addresses repeat per person
 	var times normalize.TimeParser
+	asOf := rc.asOf()
 	err := eachBatch(ctx, rc.Work, files, func(rec arrow.Record) error {
 		emails, recIDs, occurred := columnar.StringCol(rec, "email"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "occurred_at")
 		types, urls := columnar.StringCol(rec, "event_type"), columnar.StringCol(rec, "url")
@@ -136,9 +140,13 @@ func loadEvents(ctx context.Context, rc *RunContext, files []columnar.FileInfo, 
 				es.unmatched++
 				continue
 			}
-			at, ok, _ := times.Parse(columnar.StrAt(occurred, i), rc.Now)
+			at, ok, _ := times.Parse(columnar.StrAt(occurred, i), asOf)
 			if !ok {
 				es.undated++
+				continue
+			}
+			if at.After(asOf) {
+				es.afterAsOf++
 				continue
 			}
 			typ := strings.ToLower(strings.TrimSpace(columnar.StrAt(types, i)))

@@ -19,7 +19,7 @@ var updateGolden = flag.Bool("update", false, "rewrite golden files")
 // golden file (go test -run Golden ./etl/ -update rewrites it).
 func TestScore_GoldenThroughRun(t *testing.T) {
 	rc := newTestRun(t)
-	rc.Now = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)
+	rc.AsOf = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC) // as with --as-of 2026-11-23T06:00:00Z
 	ctx := context.Background()
 	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
 		t.Fatal(err)
@@ -82,6 +82,7 @@ func TestScore_OwnersStickAcrossRuns(t *testing.T) {
 	}
 	next := *rc
 	next.RunID, next.RunDate = "2026-11-24", rc.RunDate.AddDate(0, 0, 1)
+	next.AsOf = DefaultAsOf(next.RunDate)
 	if err := RunPipeline(ctx, &next, Pipeline()); err != nil {
 		t.Fatal(err)
 	}

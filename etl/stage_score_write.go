@@ -65,7 +65,7 @@ func (w *scoreWriters) write(golden arrow.Record, results []score.Result) error 
 	n := len(results)
 	b := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(scoreFields, nil))
 	defer b.Release()
-	scored := w.rc.Now.UTC()
+	scored := w.rc.asOf()
 	for _, r := range results {
 		b.Field(0).(*array.Int64Builder).Append(int64(r.FitScore))
 		b.Field(1).(*array.Int64Builder).Append(int64(r.FitGrade))

@@ -176,7 +176,8 @@ func (c *compiler) expr(path, rule, src string, stage int) pred {
 	return constPred(false)
 }
 
-// RunTime is the time scores decay to and SLAs count from.
+// RunTime is the run's as-of: the time scores decay to, funnel windows
+// count back from and SLAs count from. Nothing here reads the wall clock.
 func (m *Model) RunTime() time.Time { return m.runTime }
 
 // Scorer scores entities one at a time with reusable scratch space. It is

@@ -37,6 +37,8 @@ func TestCLI_ExitCodes(t *testing.T) {
 		{"unknown flag", []string{"run", "--bogus"}, exitUsage, "unknown flag: --bogus"},
 		{"unknown command", []string{"frobnicate"}, exitUsage, "unknown command"},
 		{"bad date", []string{"run", "--config", cfg, "--date", "23/11/2026"}, exitUsage, "--date"},
+		{"bad as-of", []string{"run", "--config", cfg, "--as-of", "2026-11-23"}, exitUsage, "--as-of"},
+		{"as-of dates the run", []string{"run", "--config", cfg, "--as-of", "2026-11-21T12:00:00Z", "--run-id", "asof"}, exitOK, ""},
 		{"bad run id", []string{"run", "--config", cfg, "--run-id", "../etc"}, exitUsage, "--run-id"},
 		{"missing config", []string{"run", "--config", "/nonexistent/leadsmith.yaml"}, exitUsage, "no such file"},
 		{"bad config", []string{"config", "validate", "--config", bad}, exitUsage, `sources[0].format: must be auto, csv, jsonl or parquet, got "xml"`},
@@ -60,6 +62,9 @@ func TestCLI_ExitCodes(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(os.Getenv("LEADSMITH_TEST_OUTPUT"), "_runs", "r2", "_SUCCESS")); err != nil {
 		t.Errorf("stage-by-stage run did not publish: %v", err)
+	}
+	if m, err := os.ReadFile(filepath.Join(os.Getenv("LEADSMITH_TEST_OUTPUT"), "_runs", "asof", "_manifest.json")); err != nil || !bytes.Contains(m, []byte(`"run_date": "2026-11-21"`)) {
+		t.Errorf("--as-of 2026-11-21T12:00:00Z without --date: manifest %s (%v)", m, err)
 	}
 }
 

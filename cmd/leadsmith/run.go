@@ -17,12 +17,14 @@ type runFlags struct {
 	config string
 	runID  string
 	date   string
+	asOf   string
 	force  bool
 }
 
 func addRunFlags(cmd *cobra.Command, f *runFlags) {
 	cmd.Flags().StringVarP(&f.config, "config", "c", "leadsmith.yaml", "config file")
-	cmd.Flags().StringVar(&f.date, "date", "", "run date, YYYY-MM-DD (default: today, UTC)")
+	cmd.Flags().StringVar(&f.date, "date", "", "run date, YYYY-MM-DD (default: the --as-of date, else today, UTC)")
+	cmd.Flags().StringVar(&f.asOf, "as-of", "", "RFC 3339 time the run's data is as of; later events are ignored (default: the run date's last microsecond)")
 	cmd.Flags().StringVar(&f.runID, "run-id", "", "run id (default: the run date)")
 	cmd.Flags().BoolVar(&f.force, "force", false, "redo stages already committed for this run id")
 }
@@ -106,6 +108,15 @@ func prepare(ctx context.Context, g *globalFlags, f *runFlags, stderr io.Writer)
 			return nil, usageErr(fmt.Errorf("--date: %q is not a date like 2026-11-23", f.date))
 		}
 	}
+	asOf := etl.DefaultAsOf(date)
+	if f.asOf != "" {
+		if asOf, err = etl.ParseAsOf(f.asOf); err != nil {
+			return nil, usageErr(err)
+		}
+		if f.date == "" {
+			date = asOf.Truncate(24 * time.Hour) // the as-of's UTC date
+		}
+	}
 	runID := f.runID
 	if runID == "" {
 		runID = date.Format("2006-01-02")
@@ -123,7 +134,7 @@ func prepare(ctx context.Context, g *globalFlags, f *runFlags, stderr io.Writer)
 		return nil, usageErr(joinProblems(f.config, errs))
 	}
 	return &etl.RunContext{
-		Config: cfg, RunID: runID, RunDate: date, Now: now,
+		Config: cfg, RunID: runID, RunDate: date, AsOf: asOf,
 		Work: stores[0], Output: stores[1], State: stores[2],
 		Log: log, Force: f.force,
 		Progress: etl.NewProgressFunc(stderr, terminal, log, 5*time.Second),

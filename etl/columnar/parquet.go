@@ -65,6 +65,18 @@ type ParquetWriter struct {
 	fw     *pqarrow.FileWriter
 	schema *arrow.Schema
 	rows   int64
+	// held are the records of the open row group. The Parquet writer's
+	// string statistics (page and chunk min/max) alias the values they
+	// were computed from until the row group is closed, so its records
+	// stay retained until then: released into a pool earlier, the
+	// footer would carry reused or poisoned bytes, and a re-run would not
+	// write the same file.
+	held []heldRecord
+}
+
+type heldRecord struct {
+	rec arrow.Record
+	end int64 // w.rows after it
 }
 
 // Schema is the schema the file is written with.
@@ -148,7 +160,30 @@ func (w *ParquetWriter) Write(rec arrow.Record) error {
 		return fmt.Errorf("write %s: %w", w.key, err)
 	}
 	w.rows += rec.NumRows()
+	rec.Retain()
+	w.held = append(w.held, heldRecord{rec, w.rows})
+	// A row group before the one holding the last row written is closed.
+	open := (w.rows - 1) / RowGroupRows * RowGroupRows
+	n := 0
+	for _, h := range w.held {
+		if h.end <= open {
+			h.rec.Release()
+			continue
+		}
+		w.held[n] = h
+		n++
+	}
+	clear(w.held[n:])
+	w.held = w.held[:n]
 	return nil
+}
+
+// release lets go of the held records once the file is closed or aborted.
+func (w *ParquetWriter) release() {
+	for _, h := range w.held {
+		h.rec.Release()
+	}
+	w.held = nil
 }
 
 // Rows is the number of rows written so far.
@@ -156,7 +191,9 @@ func (w *ParquetWriter) Rows() int64 { return w.rows }
 
 // Close finishes the file and commits the object.
 func (w *ParquetWriter) Close() (FileInfo, error) {
-	if err := w.fw.Close(); err != nil {
+	err := w.fw.Close()
+	w.release()
+	if err != nil {
 		_ = w.obj.Abort()
 		return FileInfo{}, fmt.Errorf("close %s: %w", w.key, err)
 	}
@@ -168,6 +205,7 @@ func (w *ParquetWriter) Close() (FileInfo, error) {
 
 // Abort discards the file.
 func (w *ParquetWriter) Abort() {
+	w.release()
 	_ = w.obj.Abort()
 }
 
