@@ -190,7 +190,7 @@ func (e *crashEnv) assertClean() {
 	if e.raw == nil {
 		for _, dir := range []string{e.work, e.output, e.state} {
 			_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-				if err == nil && strings.HasPrefix(d.Name(), ".leadsmith-tmp-") {
+				if err == nil && strings.HasPrefix(d.Name(), ".leadsmith-tmp-") && !strings.HasPrefix(d.Name(), ".leadsmith-tmp-lock.") {
 					e.t.Errorf("temporary file left: %s", p)
 				}
 				return nil

@@ -42,7 +42,12 @@ func newRunCmd(g *globalFlags, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := etl.RunPipeline(cmd.Context(), rc, etl.Pipeline()); err != nil {
+			ctx, release, err := lockRun(cmd.Context(), rc, "run")
+			if err != nil {
+				return err
+			}
+			defer release()
+			if err := etl.RunPipeline(ctx, rc, etl.Pipeline()); err != nil {
 				return failedErr(err)
 			}
 			return nil
@@ -75,7 +80,12 @@ func newStageCmd(g *globalFlags, stderr io.Writer, st etl.Stage) *cobra.Command 
 			if err != nil {
 				return err
 			}
-			if _, err := etl.RunStage(cmd.Context(), rc, st); err != nil {
+			ctx, release, err := lockRun(cmd.Context(), rc, st.Name())
+			if err != nil {
+				return err
+			}
+			defer release()
+			if _, err := etl.RunStage(ctx, rc, st); err != nil {
 				return failedErr(err)
 			}
 			return nil

@@ -161,7 +161,7 @@ func Acquire(ctx context.Context, store storage.Store, key string, holder Holder
 		case cur.Token == l.rec.Token:
 			// A create of ours went through though its answer was lost.
 			return l.start(curEtag), nil
-		case !cur.Until.Before(o.now()):
+		case !cur.Until.Before(o.now()) && !holderDead(cur.Holder, holder):
 			return nil, &HeldError{Lease: l.name, Holder: cur.Holder}
 		}
 		// Expired: take it over only if it is still the version we read.

@@ -284,7 +284,9 @@ func (l *LocalStore) RemoveTemp(ctx context.Context, prefix string) (int, error)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if !d.IsDir() && strings.HasPrefix(d.Name(), localTempPrefix) {
+		// Lock side files (.leadsmith-tmp-lock.*) are not leftovers: they
+		// must outlive every writer (see conditional writes).
+		if !d.IsDir() && strings.HasPrefix(d.Name(), localTempPrefix) && !strings.HasPrefix(d.Name(), localTempPrefix+"lock.") {
 			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
