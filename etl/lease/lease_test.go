@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -321,26 +322,55 @@ func TestAcquire_ExactlyOneOfManyProcessesWins(t *testing.T) {
 	onEachStore(t, func(t *testing.T, open func() storage.Store) {
 		const n = 6
 		start := time.Now().Add(time.Second).UnixNano()
+		// The winner stays alive until every child has tried: a lease
+		// left by a dead process of this host may be taken over at once.
 		cmds, outs := make([]*exec.Cmd, n), make([]*bytes.Buffer, n)
+		stdins := make([]io.WriteCloser, n)
+		resultCh := make(chan []string, n)
 		for i := range n {
 			cmds[i] = exec.Command(os.Args[0], "-test.run=^TestLeaseChildProcess$", "-test.count=1")
 			cmds[i].Env = append(os.Environ(), childEnvStore+"="+open().URI(), childEnvStart+"="+strconv.FormatInt(start, 10))
 			outs[i] = new(bytes.Buffer)
-			cmds[i].Stdout, cmds[i].Stderr = outs[i], outs[i]
+			cmds[i].Stderr = outs[i]
+			stdout, err := cmds[i].StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stdins[i], err = cmds[i].StdinPipe(); err != nil {
+				t.Fatal(err)
+			}
 			if err := cmds[i].Start(); err != nil {
 				t.Fatal(err)
 			}
+			go func(out *bytes.Buffer) {
+				var got []string
+				sc := bufio.NewScanner(stdout)
+				for sc.Scan() {
+					if rest, ok := strings.CutPrefix(sc.Text(), resultPrefix); ok && got == nil {
+						got = strings.Fields(rest)
+						resultCh <- got
+					}
+				}
+				if got == nil {
+					resultCh <- nil
+				}
+			}(outs[i])
 		}
 		var results [][]string // per process: "won" pid | "held" holder-pid
+		for range n {
+			select {
+			case r := <-resultCh:
+				if r != nil {
+					results = append(results, r)
+				}
+			case <-time.After(time.Minute):
+				t.Fatal("a child gave no result within a minute")
+			}
+		}
 		for i, cmd := range cmds {
+			_ = stdins[i].Close()
 			if err := cmd.Wait(); err != nil {
 				t.Fatalf("child %d: %v\n%s", i, err, outs[i])
-			}
-			sc := bufio.NewScanner(outs[i])
-			for sc.Scan() {
-				if rest, ok := strings.CutPrefix(sc.Text(), resultPrefix); ok {
-					results = append(results, strings.Fields(rest))
-				}
 			}
 		}
 		if len(results) != n {
@@ -367,7 +397,8 @@ func TestAcquire_ExactlyOneOfManyProcessesWins(t *testing.T) {
 }
 
 // TestLeaseChildProcess is one racing process of the test above; run on
-// its own it does nothing. The winner exits holding the lease (ttl 30 s).
+// its own it does nothing. It prints its result, then waits for its
+// standard input to close; the winner exits holding the lease (ttl 30 s).
 func TestLeaseChildProcess(t *testing.T) {
 	uri := os.Getenv(childEnvStore)
 	if uri == "" {
@@ -386,4 +417,5 @@ func TestLeaseChildProcess(t *testing.T) {
 	default:
 		t.Fatal(err)
 	}
+	_, _ = io.Copy(io.Discard, os.Stdin)
 }

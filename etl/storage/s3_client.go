@@ -30,6 +30,7 @@ type s3Tuning struct {
 	maxBackoff    time.Duration // cap of one wait
 	headerTimeout time.Duration // from request written to response headers
 	abortTimeout  time.Duration // for AbortMultipartUpload after a failed upload
+	abortSettle   time.Duration // an aborted upload must stay gone this long
 	readAhead     int           // smallest ranged GET an OpenReaderAt issues
 }
 
@@ -40,6 +41,7 @@ var defaultS3Tuning = s3Tuning{
 	// enough that a silently stalled server costs one retry, not the night.
 	headerTimeout: 2 * time.Minute,
 	abortTimeout:  30 * time.Second,
+	abortSettle:   time.Second,
 	readAhead:     256 << 10,
 }
 

@@ -33,6 +33,7 @@ var fastTuning = s3Tuning{
 	maxBackoff:    20 * time.Millisecond,
 	headerTimeout: 5 * time.Second,
 	abortTimeout:  5 * time.Second,
+	abortSettle:   250 * time.Millisecond,
 	readAhead:     256 << 10,
 }
 

@@ -14,6 +14,7 @@ import (
 
 // uploader is the part of manager.Uploader the store uses.
 type uploader interface {
+	//lint:ignore SA1019 see newUploader.
 	Upload(ctx context.Context, in *s3.PutObjectInput, opts ...func(*manager.Uploader)) (*manager.UploadOutput, error)
 }
 
@@ -99,7 +100,10 @@ func (s *s3Store) abortUpload(ctx context.Context, key, uploadID string) error {
 	defer cancel()
 	// S3 documents that a part whose upload was still running when the abort
 	// arrived can survive it (the caller's connection is gone, the server's
-	// work is not), so abort until listing the parts finds no upload.
+	// work is not) and bring the upload back. So the upload counts as gone
+	// only when listing its parts finds nothing both right after an abort
+	// and again abortSettle later; a part landing in between starts the
+	// next round.
 	for attempt := 1; ; attempt++ {
 		_, err := s.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
 			Bucket: aws.String(s.bucket), Key: aws.String(key), UploadId: aws.String(uploadID),
@@ -107,11 +111,13 @@ func (s *s3Store) abortUpload(ctx context.Context, key, uploadID string) error {
 		if err != nil && !isS3Code(err, "NoSuchUpload") {
 			return fmt.Errorf("abort multipart upload (its parts stay billed until a lifecycle rule removes them): %w", err)
 		}
-		_, err = s.client.ListParts(ctx, &s3.ListPartsInput{
-			Bucket: aws.String(s.bucket), Key: aws.String(key), UploadId: aws.String(uploadID), MaxParts: aws.Int32(1),
-		})
-		if isS3Code(err, "NoSuchUpload") {
-			return nil
+		if s.uploadGone(ctx, key, uploadID) {
+			if err := sleepCtx(ctx, s.tune.abortSettle); err != nil {
+				return fmt.Errorf("abort multipart upload: %w", err)
+			}
+			if s.uploadGone(ctx, key, uploadID) {
+				return nil
+			}
 		}
 		if attempt == maxAbortRounds {
 			return fmt.Errorf("multipart upload %s still exists after %d aborts (its parts stay billed until a lifecycle rule removes them)", uploadID, attempt)
@@ -120,6 +126,14 @@ func (s *s3Store) abortUpload(ctx context.Context, key, uploadID string) error {
 			return fmt.Errorf("abort multipart upload: %w", err)
 		}
 	}
+}
+
+// uploadGone reports whether the server no longer knows the upload.
+func (s *s3Store) uploadGone(ctx context.Context, key, uploadID string) bool {
+	_, err := s.client.ListParts(ctx, &s3.ListPartsInput{
+		Bucket: aws.String(s.bucket), Key: aws.String(key), UploadId: aws.String(uploadID), MaxParts: aws.Int32(1),
+	})
+	return isS3Code(err, "NoSuchUpload")
 }
 
 const maxAbortRounds = 3
