@@ -37,8 +37,8 @@ func ParseAsOf(s string) (time.Time, error) {
 	return t.UTC().Truncate(time.Microsecond), nil
 }
 
-// asOf is rc.AsOf, or DefaultAsOf(rc.RunDate) when it is not set, in UTC.
-func (rc *RunContext) asOf() time.Time {
+// Clock is the run's as-of time: rc.AsOf, or DefaultAsOf(rc.RunDate) when it is not set, in UTC.
+func (rc *RunContext) Clock() time.Time {
 	if rc.AsOf.IsZero() {
 		return DefaultAsOf(rc.RunDate)
 	}

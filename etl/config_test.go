@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/readers"
 )
 
@@ -146,6 +145,42 @@ state: s
 	}
 }
 
+// A headerless file's first row must never reach a message, whether it
+// holds an email or only a name and a company.
+func TestValidateData_HeaderlessFirstRowIsNeverPrinted(t *testing.T) {
+	for _, c := range []struct{ name, first, want string }{
+		{"values", "Ada,Lovelace,ada@example.com,+44 20 7946 0000\n", "looks like data"},
+		{"names only", "Ada,Lovelace,Analytical Engines Ltd\n", "has no name a header would have"},
+		{"a real header", "Given,Family,Employer\n", `header: "Given", "Family", "Employer"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.MkdirAll(filepath.Join(dir, "in"), 0o755)
+			os.WriteFile(filepath.Join(dir, "in", "leads.csv"), []byte(c.first+"Bob,Smith,Acme\n"), 0o644)
+			os.WriteFile(filepath.Join(dir, "leadsmith.yaml"), []byte("sources:\n  - name: a\n    uri: ./in\n    columns: {email: Email}\nwork: w\noutput: o\nstate: s\n"), 0o644)
+			cfg, err := LoadConfig(filepath.Join(dir, "leadsmith.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs := ValidateData(context.Background(), cfg)
+			if len(errs) != 1 {
+				t.Fatalf("errors = %v, want one", errs)
+			}
+			msg := errs[0].Error()
+			if !strings.Contains(msg, c.want) {
+				t.Errorf("message %q lacks %q", msg, c.want)
+			}
+			if c.name != "a real header" {
+				for _, pii := range []string{"Ada", "Lovelace", "ada@", "7946", "Analytical"} {
+					if strings.Contains(msg, pii) {
+						t.Errorf("message carries %q: %s", pii, msg)
+					}
+				}
+			}
+		})
+	}
+}
+
 func TestMatchGlob(t *testing.T) {
 	tests := []struct {
 		pattern, key string
@@ -192,24 +227,5 @@ func TestObjectFormat(t *testing.T) {
 		if got := readers.Format(tc.configured, tc.key, tc.head); got != tc.want {
 			t.Errorf("readers.Format(%q, %q, %q) = %q, want %q", tc.configured, tc.key, tc.head, got, tc.want)
 		}
-	}
-}
-
-func TestNewRowLayout_MappingAutoMatchAndPassthrough(t *testing.T) {
-	header := []string{"Contact ID", "First Name", "EMAIL", "source", "Email Address", "Notes"}
-	l := newRowLayout(header, map[string]string{"record_id": "contact id", "email": "Email Address"}, columnar.CanonicalColumns)
-	idx := func(c string) int {
-		for i, n := range columnar.CanonicalColumns {
-			if n == c {
-				return l.fromIdx[i]
-			}
-		}
-		return -2
-	}
-	if idx("record_id") != 0 || idx("first_name") != 1 || idx("email") != 4 || idx("source") != -1 {
-		t.Errorf("layout = %v", l.fromIdx)
-	}
-	if strings.Join(l.pass, ",") != "EMAIL_original,source_original,Notes" {
-		t.Errorf("passthrough = %v", l.pass)
 	}
 }

@@ -1,9 +1,10 @@
-// Package etl runs leadsmith's pipeline: it loads and validates the config,
-// resolves sources, runs the stages (extract, normalize, dedupe, score,
-// publish) in order over staged Parquet with run ids, markers and manifests,
-// and glues each stage to its domain package (normalize, dedupe, score) by
-// reading datasets through storage, readers and columnar, handing the domain
-// package plain Go values and writing what it returns. It holds no business
-// rules of its own: what a record key looks like, which columns a model
-// reads or how a value normalizes belongs to the domain packages.
+// Package etl is the runner of leadsmith's pipeline and the contract its
+// stages meet: the config and its validation, the RunContext a stage gets
+// (stores, run id and date, as-of clock, progress), the Stage interface,
+// the runner with its markers, fingerprints and skip rules, recovery of a
+// killed run, and publish, which commits a run's datasets, manifest and
+// next-night state as one unit behind _SUCCESS. It must never know what a
+// stage does inside (that is etl/extract and etl/stages), how a value
+// normalizes, matches or scores (the domain packages), or how objects are
+// parsed and stored (etl/readers, etl/storage).
 package etl

@@ -146,11 +146,11 @@ type partFile struct {
 
 var partFilePattern = regexp.MustCompile(`^part-(.+)-([0-9a-f]{8})-[0-9]{5}\.parquet$`)
 
-// publishedNames are the output datasets the pipeline's stages offer.
-func publishedNames() []string {
+// publishedNames are the output datasets the stages offer.
+func publishedNames(stages []Stage) []string {
 	seen := map[string]bool{"rejects": true}
 	names := []string{"rejects"}
-	for _, s := range Pipeline() {
+	for _, s := range stages {
 		if p, ok := s.(Publisher); ok {
 			for _, d := range p.Publishes() {
 				if !seen[d.Dataset] {
@@ -167,9 +167,9 @@ func publishedNames() []string {
 // datePartitionFiles lists the published files of a run date, of every
 // run id and attempt. Files leadsmith did not name are left out (and so
 // never deleted).
-func datePartitionFiles(ctx context.Context, rc *RunContext, date string) ([]partFile, error) {
+func datePartitionFiles(ctx context.Context, rc *RunContext, date string, datasets []string) ([]partFile, error) {
 	var out []partFile
-	for _, name := range publishedNames() {
+	for _, name := range datasets {
 		objs, err := rc.Output.List(ctx, name+"/run_date="+date+"/")
 		if err != nil {
 			return nil, fmt.Errorf("list %s of %s: %w", name, date, err)
@@ -186,8 +186,8 @@ func datePartitionFiles(ctx context.Context, rc *RunContext, date string) ([]par
 // withdrawDate removes the _SUCCESS of every run that holds files in the
 // date's partitions, this run id's included: from now until this run's
 // own _SUCCESS, no reader takes the date as complete.
-func withdrawDate(ctx context.Context, rc *RunContext, date string) error {
-	files, err := datePartitionFiles(ctx, rc, date)
+func withdrawDate(ctx context.Context, rc *RunContext, date string, datasets []string) error {
+	files, err := datePartitionFiles(ctx, rc, date, datasets)
 	if err != nil {
 		return err
 	}
@@ -213,14 +213,14 @@ func withdrawDate(ctx context.Context, rc *RunContext, date string) error {
 
 // removeStale deletes every file of the date's partitions that the new
 // manifest does not list: earlier attempts, killed attempts, other run ids.
-func removeStale(ctx context.Context, rc *RunContext, m *Manifest, date string) (int, error) {
+func removeStale(ctx context.Context, rc *RunContext, m *Manifest, date string, datasets []string) (int, error) {
 	keep := map[string]bool{}
 	for _, d := range m.Datasets {
 		for _, f := range d.Files {
 			keep[f.Key] = true
 		}
 	}
-	files, err := datePartitionFiles(ctx, rc, date)
+	files, err := datePartitionFiles(ctx, rc, date, datasets)
 	if err != nil {
 		return 0, err
 	}

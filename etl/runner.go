@@ -135,14 +135,14 @@ func (rc *RunContext) DatasetPrefix(stage, dataset string) string {
 	return rc.StagePrefix(stage) + dataset + "/"
 }
 
-const stageMarker = "_STAGE.json"
+const StageMarker = "_STAGE.json"
 
 // Committed returns a stage's result when its output is committed for
 // this run, nil when it is not. An unreadable marker is an error, never
 // "not committed".
 func (rc *RunContext) Committed(ctx context.Context, stage string) (*StageResult, error) {
 	var res StageResult
-	err := readJSON(ctx, rc.Work, rc.StagePrefix(stage)+stageMarker, &res)
+	err := ReadJSON(ctx, rc.Work, rc.StagePrefix(stage)+StageMarker, &res)
 	if errors.Is(err, storage.ErrNotExist) {
 		return nil, nil
 	}
@@ -224,7 +224,7 @@ func runStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error
 	prefix := rc.StagePrefix(s.Name())
 	// The marker goes first: from here on the stage is not committed,
 	// whatever is left of an earlier attempt.
-	if err := rc.Work.Delete(ctx, prefix+stageMarker); err != nil {
+	if err := rc.Work.Delete(ctx, prefix+StageMarker); err != nil {
 		return nil, fmt.Errorf("withdraw the %s marker: %w", s.Name(), err)
 	}
 	if err := storage.DeletePrefix(ctx, rc.Work, prefix); err != nil {
@@ -252,7 +252,7 @@ func runStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error
 	res.DurationMS = time.Since(start).Milliseconds()
 	res.S3Requests = rc.s3Requests() - requestsBefore
 	failpoint("stage-" + s.Name() + "-before-marker")
-	if err := writeJSON(ctx, rc.Work, prefix+stageMarker, res); err != nil {
+	if err := WriteJSON(ctx, rc.Work, prefix+StageMarker, res); err != nil {
 		return nil, fmt.Errorf("commit stage %s: %w", s.Name(), err)
 	}
 	rc.Log.Info("stage finished", "stage", s.Name(), "run_id", rc.RunID,
@@ -337,15 +337,15 @@ func newAttempt() string {
 	return hex.EncodeToString(b[:])
 }
 
-func writeJSON(ctx context.Context, s storage.Store, key string, v any) error {
+func WriteJSON(ctx context.Context, s storage.Store, key string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	return writeBytes(ctx, s, key, append(data, '\n'))
+	return WriteBytes(ctx, s, key, append(data, '\n'))
 }
 
-func writeBytes(ctx context.Context, s storage.Store, key string, data []byte) error {
+func WriteBytes(ctx context.Context, s storage.Store, key string, data []byte) error {
 	w, err := s.Create(ctx, key)
 	if err != nil {
 		return err
@@ -357,7 +357,7 @@ func writeBytes(ctx context.Context, s storage.Store, key string, data []byte) e
 	return w.Close()
 }
 
-func readJSON(ctx context.Context, s storage.Store, key string, v any) error {
+func ReadJSON(ctx context.Context, s storage.Store, key string, v any) error {
 	r, err := s.Open(ctx, key)
 	if err != nil {
 		return err

@@ -18,7 +18,7 @@ import (
 // objects its glob selects. A URI naming one file or object selects it
 // alone. Names starting with '.' or '_' (markers, temporary files) are
 // never data.
-func sourceObjects(ctx context.Context, c *Config, src *SourceConfig) (storage.Store, []storage.ObjectInfo, error) {
+func SourceObjects(ctx context.Context, c *Config, src *SourceConfig) (storage.Store, []storage.ObjectInfo, error) {
 	uri := c.Resolve(src.URI)
 	if !strings.HasPrefix(uri, "s3://") {
 		st, err := os.Stat(uri)

@@ -100,9 +100,9 @@ func RunPrefix(runID string) string { return "_runs/" + runID + "/" }
 
 // successAttempt is the attempt a run id's _SUCCESS commits, "" when
 // there is none.
-func successAttempt(ctx context.Context, out storage.Store, runID string) (string, error) {
+func SuccessAttempt(ctx context.Context, out storage.Store, runID string) (string, error) {
 	var d successDoc
-	err := readJSON(ctx, out, RunPrefix(runID)+"_SUCCESS", &d)
+	err := ReadJSON(ctx, out, RunPrefix(runID)+"_SUCCESS", &d)
 	if errors.Is(err, storage.ErrNotExist) {
 		return "", nil
 	}
@@ -113,7 +113,7 @@ func successAttempt(ctx context.Context, out storage.Store, runID string) (strin
 }
 
 func (Publish) stillValid(ctx context.Context, rc *RunContext, res *StageResult) (bool, error) {
-	got, err := successAttempt(ctx, rc.Output, rc.RunID)
+	got, err := SuccessAttempt(ctx, rc.Output, rc.RunID)
 	if err != nil {
 		return false, err
 	}
@@ -127,11 +127,12 @@ func (p Publish) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 	m := &Manifest{RunID: rc.RunID, RunDate: date, Attempt: newAttempt(), Version: version.Version,
 		ConfigHash: rc.Config.Hash(), StartedAt: time.Now().UTC(), Datasets: map[string]ManifestDataset{}}
 	m.State = StateVersion{RunID: rc.RunID, RunDate: date, Attempt: m.Attempt}
-	if err := writeJSON(ctx, rc.State, statePending, pendingPublish{StateVersion: m.State, StartedAt: m.StartedAt}); err != nil {
+	datasets := publishedNames(p.Stages)
+	if err := WriteJSON(ctx, rc.State, statePending, pendingPublish{StateVersion: m.State, StartedAt: m.StartedAt, Datasets: datasets}); err != nil {
 		return nil, fmt.Errorf("write state %s: %w", statePending, err)
 	}
 	failpoint("publish-pending-written")
-	if err := withdrawDate(ctx, rc, date); err != nil {
+	if err := withdrawDate(ctx, rc, date, datasets); err != nil {
 		return nil, err
 	}
 	failpoint("publish-withdrawn")
@@ -147,13 +148,13 @@ func (p Publish) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 		return nil, err
 	}
 	failpoint("publish-state-written")
-	removed, err := removeStale(ctx, rc, m, date)
+	removed, err := removeStale(ctx, rc, m, date, datasets)
 	if err != nil {
 		return nil, err
 	}
 	failpoint("publish-stale-removed")
 	m.FinishedAt = time.Now().UTC()
-	if err := writeJSON(ctx, rc.Output, RunPrefix(rc.RunID)+"_manifest.json", m); err != nil {
+	if err := WriteJSON(ctx, rc.Output, RunPrefix(rc.RunID)+"_manifest.json", m); err != nil {
 		return nil, fmt.Errorf("write manifest: %w", err)
 	}
 	failpoint("publish-manifest-written")
@@ -162,7 +163,7 @@ func (p Publish) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := writeJSON(ctx, rc.Output, RunPrefix(rc.RunID)+"_SUCCESS", successDoc{RunID: rc.RunID, RunDate: date, Attempt: m.Attempt}); err != nil {
+	if err := WriteJSON(ctx, rc.Output, RunPrefix(rc.RunID)+"_SUCCESS", successDoc{RunID: rc.RunID, RunDate: date, Attempt: m.Attempt}); err != nil {
 		return nil, fmt.Errorf("write _SUCCESS: %w", err)
 	}
 	failpoint("publish-committed")
@@ -257,31 +258,36 @@ func joinFrom(name, rest string) string {
 // State files a run hands the next night, by the stage and staged dataset
 // (or file) they are copied from.
 const (
-	entityStateKey = "entities/current.parquet"
-	ownersStateKey = "routing/owners.parquet"
-	routerStateKey = "routing/state.json"
+	EntityStateKey = "entities/current.parquet"
+	OwnersStateKey = "routing/owners.parquet"
+	RouterStateKey = "routing/state.json"
 )
 
 // saveState writes this run's state version: entity ids from dedupe, owners
 // and the round-robin position from score.
 func saveState(ctx context.Context, rc *RunContext, committed map[string]*StageResult, v StateVersion) error {
-	dst := storage.Sub(rc.State, v.prefix())
+	dst := storage.Sub(rc.State, v.Prefix())
 	if st := committed["dedupe"]; st != nil {
 		for _, f := range st.Datasets["entity_state"] {
-			if err := storage.Copy(ctx, rc.Work, f.Key, dst, entityStateKey); err != nil {
+			if err := storage.Copy(ctx, rc.Work, f.Key, dst, EntityStateKey); err != nil {
 				return fmt.Errorf("save entity state: %w", err)
 			}
 		}
 	}
 	if st := committed["score"]; st != nil {
 		for _, f := range st.Datasets["routing"] {
-			if err := storage.Copy(ctx, rc.Work, f.Key, dst, ownersStateKey); err != nil {
+			if err := storage.Copy(ctx, rc.Work, f.Key, dst, OwnersStateKey); err != nil {
 				return fmt.Errorf("save owners: %w", err)
 			}
 		}
-		if err := storage.Copy(ctx, rc.Work, rc.StagePrefix("score")+"router_state.json", dst, routerStateKey); err != nil {
+		if err := storage.Copy(ctx, rc.Work, rc.StagePrefix("score")+"router_state.json", dst, RouterStateKey); err != nil {
 			return fmt.Errorf("save routing state: %w", err)
 		}
 	}
 	return nil
+}
+
+// Summary is the stage's one-line description.
+func (Publish) Summary() string {
+	return "Publish the run's datasets and state to the output, committed by _SUCCESS"
 }

@@ -36,7 +36,7 @@ type StateVersion struct {
 	Attempt string `json:"attempt"`
 }
 
-func (v StateVersion) prefix() string { return stateVersions + v.RunID + "/" + v.Attempt + "/" }
+func (v StateVersion) Prefix() string { return stateVersions + v.RunID + "/" + v.Attempt + "/" }
 
 // stateHeadDoc is HEAD.json: committed versions, sorted by run date.
 type stateHeadDoc struct {
@@ -49,11 +49,14 @@ type stateHeadDoc struct {
 type pendingPublish struct {
 	StateVersion
 	StartedAt time.Time `json:"started_at"`
+	// Datasets are the output datasets whose date partitions the publish
+	// may write: recovery looks there for its files.
+	Datasets []string `json:"datasets"`
 }
 
 func readHead(ctx context.Context, st storage.Store) (*stateHeadDoc, error) {
 	var h stateHeadDoc
-	err := readJSON(ctx, st, stateHead, &h)
+	err := ReadJSON(ctx, st, stateHead, &h)
 	if errors.Is(err, storage.ErrNotExist) {
 		return &h, nil
 	}
@@ -114,12 +117,12 @@ func (rc *RunContext) BaseState() storage.Store {
 	case rc.base.RunID == "legacy":
 		return rc.State
 	}
-	return storage.Sub(rc.State, rc.base.prefix())
+	return storage.Sub(rc.State, rc.base.Prefix())
 }
 
 // baseID names the base state in fingerprints: a stage that read another
 // base is redone.
-func (rc *RunContext) baseID() string {
+func (rc *RunContext) BaseID() string {
 	if rc.base == nil {
 		return "none"
 	}
@@ -133,7 +136,7 @@ func (rc *RunContext) baseID() string {
 // versions that HEAD does not list are deleted.
 func Recover(ctx context.Context, rc *RunContext) error {
 	var p pendingPublish
-	err := readJSON(ctx, rc.State, statePending, &p)
+	err := ReadJSON(ctx, rc.State, statePending, &p)
 	switch {
 	case errors.Is(err, storage.ErrNotExist):
 	case err != nil:
@@ -158,7 +161,7 @@ func Recover(ctx context.Context, rc *RunContext) error {
 }
 
 func settlePending(ctx context.Context, rc *RunContext, p *pendingPublish) error {
-	committed, err := successAttempt(ctx, rc.Output, p.RunID)
+	committed, err := SuccessAttempt(ctx, rc.Output, p.RunID)
 	if err != nil {
 		return err
 	}
@@ -169,7 +172,7 @@ func settlePending(ctx context.Context, rc *RunContext, p *pendingPublish) error
 		}
 	} else {
 		rc.Log.Info("recovery: an uncommitted publish is removed", "run_id", p.RunID, "attempt", p.Attempt)
-		if err := removeAttemptFiles(ctx, rc, p.StateVersion); err != nil {
+		if err := removeAttemptFiles(ctx, rc, p.StateVersion, p.Datasets); err != nil {
 			return err
 		}
 	}
@@ -184,7 +187,7 @@ func commitHead(ctx context.Context, rc *RunContext, v StateVersion) error {
 		return err
 	}
 	h.add(v)
-	if err := writeJSON(ctx, rc.State, stateHead, h); err != nil {
+	if err := WriteJSON(ctx, rc.State, stateHead, h); err != nil {
 		return fmt.Errorf("write state %s: %w", stateHead, err)
 	}
 	return nil
@@ -192,8 +195,8 @@ func commitHead(ctx context.Context, rc *RunContext, v StateVersion) error {
 
 // removeAttemptFiles deletes what an uncommitted publish attempt wrote:
 // its part files in the date's partitions and its state version.
-func removeAttemptFiles(ctx context.Context, rc *RunContext, v StateVersion) error {
-	parts, err := datePartitionFiles(ctx, rc, v.RunDate)
+func removeAttemptFiles(ctx context.Context, rc *RunContext, v StateVersion, datasets []string) error {
+	parts, err := datePartitionFiles(ctx, rc, v.RunDate, datasets)
 	if err != nil {
 		return err
 	}
@@ -204,7 +207,7 @@ func removeAttemptFiles(ctx context.Context, rc *RunContext, v StateVersion) err
 			}
 		}
 	}
-	return storage.DeletePrefix(ctx, rc.State, v.prefix())
+	return storage.DeletePrefix(ctx, rc.State, v.Prefix())
 }
 
 // pruneState deletes state versions that HEAD does not list.
@@ -215,7 +218,7 @@ func pruneState(ctx context.Context, rc *RunContext) error {
 	}
 	keep := map[string]bool{}
 	for _, v := range h.Versions {
-		keep[v.prefix()] = true
+		keep[v.Prefix()] = true
 	}
 	objs, err := rc.State.List(ctx, stateVersions)
 	if err != nil {

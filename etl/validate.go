@@ -34,7 +34,7 @@ func ValidateData(ctx context.Context, c *Config) []error {
 		}
 	}
 	check := func(field string, src *SourceConfig) {
-		store, objs, err := sourceObjects(ctx, c, src)
+		store, objs, err := SourceObjects(ctx, c, src)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s.uri: %v", field, err))
 			return
@@ -49,10 +49,10 @@ func ValidateData(ctx context.Context, c *Config) []error {
 		}
 		reported := map[string]bool{}
 		for _, o := range objs[:min(len(objs), headerSampleObjects)] {
-			se := &storeErrs{Store: store}
+			se := &storage.ErrorRecorder{Store: store}
 			header, err := objectHeader(ctx, se, o, src)
 			if err != nil {
-				if se.err == nil && c.Extract.OnBadObject != "fail" {
+				if se.Err == nil && c.Extract.OnBadObject != "fail" {
 					continue // a bad object: extract records it and goes on
 				}
 				errs = append(errs, fmt.Errorf("%s: cannot read header of %s: %v", field, o.Key, err))
@@ -74,7 +74,7 @@ func ValidateData(ctx context.Context, c *Config) []error {
 				h := src.Columns[k]
 				if !have[strings.ToLower(strings.TrimSpace(h))] && !reported[k] {
 					reported[k] = true
-					errs = append(errs, fmt.Errorf("%s.columns.%s: column %q not found in header of %s (%s)", field, k, h, path.Base(o.Key), describeHeader(header)))
+					errs = append(errs, fmt.Errorf("%s.columns.%s: column %q not found in header of %s (%s)", field, k, h, path.Base(o.Key), describeHeader(header, src)))
 				}
 			}
 		}
@@ -88,16 +88,58 @@ func ValidateData(ctx context.Context, c *Config) []error {
 	return errs
 }
 
-// describeHeader lists a header's names for a message, unless a name looks
-// like a value (an email, a phone number, a URL): then the first line is
-// probably data, and no message may carry data.
-func describeHeader(header []string) string {
+// describeHeader lists a header's names for a message, unless the first
+// line may be data, because no message may carry data: when a cell looks
+// like a value (an email, a phone number, a URL), or when no cell is a
+// header the source maps or holds a word that headers use (a headerless
+// file whose first row is a name and a company).
+func describeHeader(header []string, src *SourceConfig) string {
 	for _, h := range header {
 		if looksLikeValue(h) {
 			return fmt.Sprintf("its first line of %d fields looks like data, not a header: is the file headerless?", len(header))
 		}
 	}
+	if !looksLikeHeader(header, src) {
+		return fmt.Sprintf("its first line of %d fields has no name a header would have: is the file headerless?", len(header))
+	}
 	return "header: " + quoteList(header, 12)
+}
+
+// headerWords are words of which a contact file's header has at least one.
+var headerWords = map[string]bool{
+	"id": true, "key": true, "name": true, "first": true, "last": true, "full": true, "given": true, "family": true, "surname": true,
+	"mail": true, "email": true, "e": true, "phone": true, "mobile": true, "tel": true, "telephone": true, "fax": true,
+	"title": true, "job": true, "role": true, "position": true, "company": true, "account": true, "organization": true,
+	"organisation": true, "employer": true, "website": true, "web": true, "url": true, "domain": true, "site": true,
+	"industry": true, "sector": true, "revenue": true, "annual": true, "employees": true, "size": true, "headcount": true,
+	"street": true, "address": true, "city": true, "state": true, "region": true, "province": true, "zip": true,
+	"postal": true, "postcode": true, "code": true, "country": true, "created": true, "updated": true, "modified": true,
+	"date": true, "time": true, "at": true, "timestamp": true, "source": true, "status": true, "owner": true,
+	"type": true, "event": true, "lead": true, "contact": true, "campaign": true, "score": true, "number": true, "no": true,
+}
+
+// looksLikeHeader reports whether some cell is a header the source maps,
+// folds to a canonical column, or holds a word that headers use.
+func looksLikeHeader(header []string, src *SourceConfig) bool {
+	mapped := map[string]bool{}
+	for _, h := range src.Columns {
+		mapped[readers.HeaderKey(h)] = true
+	}
+	for _, c := range columnar.CanonicalColumns {
+		mapped[c] = true
+	}
+	for _, h := range header {
+		k := readers.HeaderKey(h)
+		if mapped[k] {
+			return true
+		}
+		for _, w := range strings.Split(k, "_") {
+			if headerWords[w] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // looksLikeValue reports whether a header cell reads like a data value:
@@ -137,7 +179,7 @@ func objectHeader(ctx context.Context, store storage.Store, o storage.ObjectInfo
 	format := named
 	if format == "" || format == "parquet" && src.Format != "parquet" {
 		format = ""
-		if head, err := peekObject(ctx, store, o.Key, 4); err == nil && string(head) == "PAR1" {
+		if head, err := PeekObject(ctx, store, o.Key, 4); err == nil && string(head) == "PAR1" {
 			format = "parquet"
 		}
 	}
@@ -167,16 +209,16 @@ func objectHeader(ctx context.Context, store storage.Store, o storage.ObjectInfo
 	}
 	br := bufio.NewReader(text)
 	head, _ := br.Peek(512)
-	format = contentFormat(src.Format, named, bytes.TrimLeft(head, " \t\r\n"))
+	format = readers.ContentFormat(src.Format, named, bytes.TrimLeft(head, " \t\r\n"))
 	if format == "jsonl" {
 		return nil, nil
 	}
-	delim, _ := csvDelimiter(src.CSV.Delimiter)
+	delim, _ := CsvDelimiter(src.CSV.Delimiter)
 	header, _, err := readers.SniffHeader(io.Reader(br), readers.CSVOptions{Delimiter: delim})
 	return header, err
 }
 
-func peekObject(ctx context.Context, store storage.Store, key string, n int) ([]byte, error) {
+func PeekObject(ctx context.Context, store storage.Store, key string, n int) ([]byte, error) {
 	r, err := store.Open(ctx, key)
 	if err != nil {
 		return nil, err

@@ -62,7 +62,7 @@ func (e *crashEnv) environ() []string {
 // cli runs the real CLI in a child process; kill, when set, is called
 // with the started process and may stop it.
 func (e *crashEnv) cli(extraEnv []string, kill func(*os.Process), args ...string) (int, string) {
-	cfg, _ := filepath.Abs(filepath.Join("..", "..", "etl", "testdata", "pipeline", "leadsmith.yaml"))
+	cfg, _ := filepath.Abs(filepath.Join("..", "..", "etl", "stages", "testdata", "pipeline", "leadsmith.yaml"))
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(append(e.environ(), extraEnv...), "LEADSMITH_TEST_MAIN_ARGS="+strings.Join(append(args, "--config", cfg, "--log-format", "json"), "\n"))
 	var stderr limitedBuffer
@@ -304,9 +304,9 @@ func runTrial(t *testing.T, e *crashEnv, tr trial, want []string) {
 	case tr.sig == syscall.SIGTERM && delivered && code == 0:
 		t.Fatalf("exit 0 after SIGTERM\n%s", stderr)
 	case tr.sig == syscall.SIGTERM && delivered && code == -int(syscall.SIGTERM):
-		// The signal came before main installed its handler (process
-		// start-up): the default action ended the process, which a
-		// scheduler sees as a failure too; nothing had started.
+		// The signal came before main caught signals (process start-up)
+		// or after it stopped (the run had ended): the default action
+		// ended the process, which a scheduler sees as a failure too.
 	case tr.sig == syscall.SIGTERM && delivered && !strings.Contains(stderr, "interrupted"):
 		t.Errorf("exit %d after SIGTERM without saying it was interrupted\n%s", code, stderr)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/leadsmith/leadsmith/etl"
+	"github.com/leadsmith/leadsmith/etl/stages"
 	"github.com/spf13/cobra"
 )
 
@@ -29,7 +30,7 @@ func newEvalCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep, err := etl.Evaluate(cmd.Context(), rc, truth)
+			rep, err := stages.Evaluate(cmd.Context(), rc, truth)
 			if err != nil {
 				return failedErr(err)
 			}
@@ -64,7 +65,7 @@ func newExplainCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := etl.ExplainPair(cmd.Context(), rc, strings.TrimSpace(l), strings.TrimSpace(r), stdout); err != nil {
+			if err := stages.ExplainPair(cmd.Context(), rc, strings.TrimSpace(l), strings.TrimSpace(r), stdout); err != nil {
 				return failedErr(err)
 			}
 			return nil
@@ -94,7 +95,7 @@ func newScoreCmd(g *globalFlags, stdout, stderr io.Writer, st etl.Stage) *cobra.
 		if err != nil {
 			return err
 		}
-		text, err := etl.ExplainEntity(c.Context(), rc, entity)
+		text, err := stages.ExplainEntity(c.Context(), rc, entity)
 		if err != nil {
 			return failedErr(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -41,12 +42,11 @@ func main() {
 
 // run executes the CLI and returns the exit code; tests call it directly.
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, interrupted := catchSignals(context.Background())
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if ctx.Err() != nil {
+	if interrupted() {
 		// A signal always ends in failure, whatever the command made of the
 		// cancelled context: a scheduler must never read success from a
 		// run it stopped. Publish never commits after the signal.
@@ -63,6 +63,36 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "leadsmith: "+err.Error())
 	return code
+}
+
+// catchSignals returns a context that SIGINT or SIGTERM cancels, and a
+// func that stops catching them and reports whether one came. After that
+// func returns, a signal ends the process by its default action, which a
+// scheduler sees as a failure: so there is no moment at which a signal
+// leads to exit 0. signal.Stop delivers what was pending before it
+// returns, so a signal is either seen here or meets the default action.
+func catchSignals(parent context.Context) (context.Context, func() bool) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(parent)
+	var got atomic.Bool
+	done, exited := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(exited)
+		select {
+		case <-sigs:
+			got.Store(true)
+			cancel()
+		case <-done:
+		}
+	}()
+	return ctx, func() bool {
+		signal.Stop(sigs)
+		close(done)
+		<-exited
+		cancel()
+		return got.Load() || len(sigs) > 0
+	}
 }
 
 type globalFlags struct {

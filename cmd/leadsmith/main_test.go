@@ -21,7 +21,7 @@ func testConfig(t *testing.T) string {
 	t.Setenv("LEADSMITH_TEST_WORK", filepath.Join(dir, "work"))
 	t.Setenv("LEADSMITH_TEST_OUTPUT", filepath.Join(dir, "out"))
 	t.Setenv("LEADSMITH_TEST_STATE", filepath.Join(dir, "state"))
-	return filepath.Join("..", "..", "etl", "testdata", "pipeline", "leadsmith.yaml")
+	return filepath.Join("..", "..", "etl", "stages", "testdata", "pipeline", "leadsmith.yaml")
 }
 
 func TestCLI_ExitCodes(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadsmith/leadsmith/etl"
+	"github.com/leadsmith/leadsmith/etl/stages"
 	"github.com/leadsmith/leadsmith/etl/storage"
 	"github.com/spf13/cobra"
 )
@@ -47,7 +48,7 @@ func newRunCmd(g *globalFlags, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			defer release()
-			if err := etl.RunPipeline(ctx, rc, etl.Pipeline()); err != nil {
+			if err := etl.RunPipeline(ctx, rc, stages.Pipeline()); err != nil {
 				return failedErr(err)
 			}
 			return nil
@@ -57,7 +58,7 @@ func newRunCmd(g *globalFlags, stderr io.Writer) *cobra.Command {
 	return cmd
 }
 
-func stageCommands() []etl.Stage { return etl.Pipeline() }
+func stageCommands() []etl.Stage { return stages.Pipeline() }
 
 // stageSummary is a stage's one-line help.
 func stageSummary(st etl.Stage) string {

@@ -41,3 +41,18 @@ func Format(configured, key string, head []byte) string {
 	}
 	return "csv"
 }
+
+// ContentFormat decides an object's format for an "auto" source from its
+// content where its name is wrong: a ".parquet" object without the Parquet
+// magic is read as text, and a ".csv" one whose text starts with "{" as
+// JSON lines. named is the format its name gives ("" for none).
+func ContentFormat(configured, named string, head []byte) string {
+	if configured != "" && configured != "auto" {
+		return configured
+	}
+	sniffed := Format("auto", "", head)
+	if named == "" || named == "parquet" || sniffed == "jsonl" {
+		return sniffed
+	}
+	return named
+}

@@ -44,3 +44,19 @@ func CleanField(s string) (out string, repaired bool) {
 	}
 	return s, repaired
 }
+
+// HeaderKey folds a header for matching: "First Name" ~ "first_name".
+func HeaderKey(s string) string {
+	var b strings.Builder
+	underscore := false
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			underscore = false
+		} else if !underscore && b.Len() > 0 {
+			b.WriteByte('_')
+			underscore = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "_")
+}

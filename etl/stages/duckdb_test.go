@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 )
 
@@ -56,7 +57,7 @@ func duckQuery(t *testing.T, sql ...string) []duckResult {
 // one glob with Hive partitioning, no help from leadsmith.
 func TestReadback_DuckDB(t *testing.T) {
 	rc := newTestRun(t)
-	if err := RunPipeline(context.Background(), rc, Pipeline()); err != nil {
+	if err := etl.RunPipeline(context.Background(), rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	m := readManifest(t, rc)

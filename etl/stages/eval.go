@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/leadsmith/leadsmith/dedupe"
+	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 )
 
@@ -30,12 +31,12 @@ type EvalReport struct {
 // run's scored pairs, and writes a precision-recall chart (SVG) to
 // <work>/runs/<run_id>/eval/precision_recall.svg. Records with no truth
 // value count as entities of their own.
-func Evaluate(ctx context.Context, rc *RunContext, truthColumn string) (*EvalReport, error) {
-	dd, err := committedStage(ctx, rc, "dedupe", ": run `leadsmith dedupe` (or `leadsmith run`) first")
+func Evaluate(ctx context.Context, rc *etl.RunContext, truthColumn string) (*EvalReport, error) {
+	dd, err := etl.CommittedStage(ctx, rc, "dedupe", ": run `leadsmith dedupe` (or `leadsmith run`) first")
 	if err != nil {
 		return nil, err
 	}
-	norm, err := committedStage(ctx, rc, "normalize", "")
+	norm, err := etl.CommittedStage(ctx, rc, "normalize", "")
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +85,7 @@ func Evaluate(ctx context.Context, rc *RunContext, truthColumn string) (*EvalRep
 	if err != nil {
 		return nil, err
 	}
-	settings, err := DedupeSettings(rc.Config)
+	settings, err := etl.DedupeSettings(rc.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +115,7 @@ func Evaluate(ctx context.Context, rc *RunContext, truthColumn string) (*EvalRep
 		return nil, err
 	}
 	chart := rc.StagePrefix("eval") + "precision_recall.svg"
-	if err := writeBytes(ctx, rc.Work, chart, svg.Bytes()); err != nil {
+	if err := etl.WriteBytes(ctx, rc.Work, chart, svg.Bytes()); err != nil {
 		return nil, err
 	}
 	threshold, _ := dd.Notes["threshold"].(float64)
@@ -138,7 +139,7 @@ func (r *EvalReport) WriteText(w io.Writer, workURI string) {
 
 // ExplainPair prints the match-weight waterfall of two records of the run,
 // named "source/record_id" or by a record_id that is unique in the run.
-func ExplainPair(ctx context.Context, rc *RunContext, left, right string, w io.Writer) error {
+func ExplainPair(ctx context.Context, rc *etl.RunContext, left, right string, w io.Writer) error {
 	r, err := rc.Work.Open(ctx, rc.StagePrefix("dedupe")+"model.json")
 	if err != nil {
 		return fmt.Errorf("no trained model for run %s (run `leadsmith dedupe` first): %w", rc.RunID, err)

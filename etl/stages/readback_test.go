@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/xitongsys/parquet-go-source/local"
 	"github.com/xitongsys/parquet-go/parquet"
@@ -18,7 +19,7 @@ import (
 // row counts and values must agree with what leadsmith wrote.
 func TestReadback_XitongsysParquetGo(t *testing.T) {
 	rc := newTestRun(t)
-	if err := RunPipeline(context.Background(), rc, Pipeline()); err != nil {
+	if err := etl.RunPipeline(context.Background(), rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	m := readManifest(t, rc)

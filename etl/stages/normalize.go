@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/normalize"
 )
@@ -94,7 +95,7 @@ func passthroughOf(schemas []*arrow.Schema) []string {
 // to one worker per CPU; each worker normalizes its batches and writes them
 // to its own part file, so Parquet encoding runs in parallel too, and the
 // fixed dealing makes a re-run write the same files.
-func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
+func (Normalize) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, error) {
 	ex, err := rc.Committed(ctx, "extract")
 	if err != nil {
 		return nil, err
@@ -149,7 +150,7 @@ func (Normalize) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 
 // normalizedSchemaOf is the normalized schema for the raw files (their
 // passthrough columns included) and their total row count.
-func normalizedSchemaOf(ctx context.Context, rc *RunContext, files []columnar.FileInfo) (*arrow.Schema, int64, error) {
+func normalizedSchemaOf(ctx context.Context, rc *etl.RunContext, files []columnar.FileInfo) (*arrow.Schema, int64, error) {
 	schemas := make([]*arrow.Schema, len(files))
 	var total int64
 	for i, f := range files {
@@ -164,7 +165,7 @@ func normalizedSchemaOf(ctx context.Context, rc *RunContext, files []columnar.Fi
 
 // dealRaw reads the raw files in order and deals their batches round-robin
 // to the workers' queues, so a re-run gives each worker the same batches.
-func dealRaw(ctx context.Context, rc *RunContext, files []columnar.FileInfo, mem memory.Allocator, queues []chan arrow.Record) error {
+func dealRaw(ctx context.Context, rc *etl.RunContext, files []columnar.FileInfo, mem memory.Allocator, queues []chan arrow.Record) error {
 	seq := 0
 	for _, f := range files {
 		pf, err := columnar.OpenParquetMem(ctx, rc.Work, f.Key, mem)
@@ -201,8 +202,8 @@ type normalizeResult struct {
 // normalizePart is worker w: it normalizes the batches of its queue into
 // its own part file. On failure it cancels the run and keeps draining the
 // queue so the reader is never stuck.
-func normalizePart(ctx context.Context, cancel context.CancelFunc, rc *RunContext, schema *arrow.Schema, mem memory.Allocator,
-	w int, queue <-chan arrow.Record, prog Progress) (res normalizeResult) {
+func normalizePart(ctx context.Context, cancel context.CancelFunc, rc *etl.RunContext, schema *arrow.Schema, mem memory.Allocator,
+	w int, queue <-chan arrow.Record, prog etl.Progress) (res normalizeResult) {
 	res.issues = map[string]int64{}
 	nz := newRowNormalizer(schema, rc, mem)
 	defer nz.release()
@@ -243,7 +244,7 @@ func normalizePart(ctx context.Context, cancel context.CancelFunc, rc *RunContex
 
 // normalizeSummary checks every worker finished and every row arrived,
 // logs the dq issue counts and builds the stage result.
-func normalizeSummary(ctx context.Context, rc *RunContext, results []normalizeResult, total int64) (*StageResult, error) {
+func normalizeSummary(ctx context.Context, rc *etl.RunContext, results []normalizeResult, total int64) (*etl.StageResult, error) {
 	issues := map[string]int64{}
 	var out []columnar.FileInfo
 	var rows int64
@@ -271,7 +272,7 @@ func normalizeSummary(ctx context.Context, rc *RunContext, results []normalizeRe
 	for _, k := range codes {
 		rc.Log.Info("dq issue", "stage", "normalize", "code", k, "rows", issues[k])
 	}
-	return &StageResult{
+	return &etl.StageResult{
 		RowsIn: total, RowsOut: rows,
 		Datasets: map[string][]columnar.FileInfo{"normalized": out},
 		Notes:    map[string]any{"dq_issues": issues},
@@ -309,7 +310,7 @@ func computedSchema() *arrow.Schema {
 	return arrow.NewSchema(fields, nil)
 }
 
-func newRowNormalizer(schema *arrow.Schema, rc *RunContext, mem memory.Allocator) *rowNormalizer {
+func newRowNormalizer(schema *arrow.Schema, rc *etl.RunContext, mem memory.Allocator) *rowNormalizer {
 	cs := computedSchema()
 	computed := make(map[string]int, cs.NumFields())
 	for i, f := range cs.Fields() {
@@ -318,7 +319,7 @@ func newRowNormalizer(schema *arrow.Schema, rc *RunContext, mem memory.Allocator
 	return &rowNormalizer{
 		mem:      mem,
 		schema:   schema,
-		n:        normalize.New(normalize.Options{Now: rc.asOf()}),
+		n:        normalize.New(normalize.Options{Now: rc.Clock()}),
 		rb:       array.NewRecordBuilder(mem, cs),
 		computed: computed,
 	}

@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"bytes"
@@ -9,6 +9,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/leadsmith/leadsmith/etl"
+	"github.com/leadsmith/leadsmith/etl/extract"
 )
 
 func gzipBytes(t *testing.T, data []byte) []byte {
@@ -60,10 +63,10 @@ func TestExtract_BadObjectsDoNotAbortTheRun(t *testing.T) {
 	files, goodIDs := badCorpus(t)
 	rc := newDirRun(t, "sources:\n  - name: crm\n    uri: ./data\n", files, nil)
 	ctx := context.Background()
-	if errs := ValidateData(ctx, rc.Config); len(errs) > 0 {
+	if errs := etl.ValidateData(ctx, rc.Config); len(errs) > 0 {
 		t.Fatalf("config validation fails on bad objects under on_bad_object skip: %v", errs)
 	}
-	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+	if err := etl.RunPipeline(ctx, rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	ex, err := rc.Committed(ctx, "extract")
@@ -89,8 +92,8 @@ func TestExtract_BadObjectsDoNotAbortTheRun(t *testing.T) {
 
 	// Every broken object is in the stage's notes and in rejects.
 	var notes struct {
-		Bad        []BadObject      `json:"bad_objects"`
-		Mismatched []FormatMismatch `json:"format_mismatches"`
+		Bad        []extract.BadObject      `json:"bad_objects"`
+		Mismatched []extract.FormatMismatch `json:"format_mismatches"`
 	}
 	data, _ := json.Marshal(ex.Notes)
 	if err := json.Unmarshal(data, &notes); err != nil {
@@ -144,7 +147,7 @@ func TestExtract_BadObjectsDoNotAbortTheRun(t *testing.T) {
 	unreadable := map[string][]byte{"data/i_long_line.csv": files["data/i_long_line.csv"], "data/k_corrupt.parquet": files["data/k_corrupt.parquet"]}
 	for mode, want := range map[string]int{"skip": 0, "fail": 2} {
 		rc := newDirRun(t, "sources:\n  - name: crm\n    uri: ./data\nextract:\n  on_bad_object: "+mode+"\n", unreadable, nil)
-		if errs := ValidateData(ctx, rc.Config); len(errs) != want {
+		if errs := etl.ValidateData(ctx, rc.Config); len(errs) != want {
 			t.Errorf("on_bad_object %s: validation gives %d errors, want %d: %v", mode, len(errs), want, errs)
 		}
 	}
@@ -152,7 +155,7 @@ func TestExtract_BadObjectsDoNotAbortTheRun(t *testing.T) {
 	// on_bad_object: fail stops extract with the object named.
 	rc = newDirRun(t, "sources:\n  - name: crm\n    uri: ./data\nextract:\n  on_bad_object: fail\n",
 		map[string][]byte{"data/a.csv": contactsCSV("a", 2), "data/b.csv.gz": gzLongHalf(t)}, nil)
-	_, err = RunStage(ctx, rc, Extract{})
+	_, err = etl.RunStage(ctx, rc, extract.Stage{})
 	if err == nil || !strings.Contains(err.Error(), "b.csv.gz") || !strings.Contains(err.Error(), "on_bad_object") {
 		t.Fatalf("on_bad_object fail: err = %v", err)
 	}
@@ -171,13 +174,13 @@ func TestHeaderlessFile_NoPersonalDataInMessages(t *testing.T) {
 	rc := newDirRun(t, "sources:\n  - name: crm\n    uri: ./data\n    columns: {email: Email, phone: Phone, first_name: First Name}\n",
 		map[string][]byte{"data/people.csv": []byte(csv)}, &logs)
 	var msgs []string
-	for _, err := range ValidateData(context.Background(), rc.Config) {
+	for _, err := range etl.ValidateData(context.Background(), rc.Config) {
 		msgs = append(msgs, err.Error())
 	}
 	if len(msgs) == 0 {
 		t.Fatal("a headerless file passed validation")
 	}
-	if _, err := RunStage(context.Background(), rc, Extract{}); err != nil {
+	if _, err := etl.RunStage(context.Background(), rc, extract.Stage{}); err != nil {
 		msgs = append(msgs, err.Error())
 	}
 	all := strings.Join(msgs, "\n") + "\n" + logs.String()

@@ -1,4 +1,4 @@
-package etl
+package extract
 
 import (
 	"strings"
@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/leadsmith/leadsmith/etl/columnar"
+	"github.com/leadsmith/leadsmith/etl/readers"
 )
 
 // rowLayout maps one object's fields (CSV headers, JSON keys, Parquet
@@ -20,22 +21,6 @@ type rowLayout struct {
 	idCol    int      // index of record_id in canon, -1 if the dataset has none
 	srcCol   int      // index of source in canon, -1 if none
 	idMapped bool     // whether record_id comes from the object
-}
-
-// headerKey folds a header for matching: "First Name" ~ "first_name".
-func headerKey(s string) string {
-	var b strings.Builder
-	underscore := false
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-			underscore = false
-		} else if !underscore && b.Len() > 0 {
-			b.WriteByte('_')
-			underscore = true
-		}
-	}
-	return strings.TrimSuffix(b.String(), "_")
 }
 
 // newRowLayout resolves an object's header against the source's mapping:
@@ -84,7 +69,7 @@ func newRowLayout(header []string, mapping map[string]string, canon []string) *r
 			continue
 		}
 		for j, h := range header {
-			if !used[j] && headerKey(h) == c {
+			if !used[j] && readers.HeaderKey(h) == c {
 				l.fromIdx[i], used[j] = j, true
 				break
 			}

@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"context"
@@ -10,10 +10,11 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
+	"github.com/leadsmith/leadsmith/etl/readers"
 	"github.com/leadsmith/leadsmith/etl/storage"
 	"github.com/leadsmith/leadsmith/score"
-	"gopkg.in/yaml.v3"
 )
 
 // Score grades every golden record on fit (1/2/3) and engagement (A/B/C),
@@ -31,22 +32,6 @@ func (Score) Needs() []string { return []string{"extract", "normalize", "dedupe"
 // MemoryBudget: ten million events are held compactly while entities stream.
 func (Score) MemoryBudget() int64 { return 2 << 30 }
 
-// ScoreConfig decodes the config's `score:` section over the defaults.
-func ScoreConfig(c *Config) (score.Config, error) {
-	if c.Score.Kind == 0 {
-		return score.DefaultConfig(), nil
-	}
-	body, err := yaml.Marshal(&c.Score)
-	if err != nil {
-		return score.Config{}, err
-	}
-	sc, err := score.DecodeConfig(body)
-	if err != nil {
-		return score.Config{}, fmt.Errorf("score: %w", err)
-	}
-	return sc, nil
-}
-
 // scoreColumns resolves the columns the scoring model reads against the
 // golden schema: by name, or by a header that folds to it ("Is Customer"
 // for is_customer). A text column is read as the kind score declares for
@@ -60,7 +45,7 @@ func scoreColumns(schema *arrow.Schema, want []score.Column) ([]score.Column, []
 			j = f[0]
 		} else {
 			for k, f := range schema.Fields() {
-				if headerKey(f.Name) == w.Name {
+				if readers.HeaderKey(f.Name) == w.Name {
 					j = k
 					break
 				}
@@ -100,8 +85,8 @@ func compileScore(cfg score.Config, gschema *arrow.Schema, now time.Time) (model
 }
 
 // Run implements Stage.
-func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
-	cfg, err := ScoreConfig(rc.Config)
+func (Score) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, error) {
+	cfg, err := etl.ScoreConfig(rc.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -109,11 +94,11 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	norm, err := committedStage(ctx, rc, "normalize", "")
+	norm, err := etl.CommittedStage(ctx, rc, "normalize", "")
 	if err != nil {
 		return nil, err
 	}
-	ex, err := committedStage(ctx, rc, "extract", "")
+	ex, err := etl.CommittedStage(ctx, rc, "extract", "")
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +110,7 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	model, cols, colIdx, err := compileScore(cfg, gschema, rc.asOf())
+	model, cols, colIdx, err := compileScore(cfg, gschema, rc.Clock())
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +134,7 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		return nil, err
 	}
 	var router *score.RouterState
-	if err := readJSON(ctx, rc.BaseState(), routerStateKey, &router); err != nil && !errors.Is(err, storage.ErrNotExist) {
+	if err := etl.ReadJSON(ctx, rc.BaseState(), etl.RouterStateKey, &router); err != nil && !errors.Is(err, storage.ErrNotExist) {
 		return nil, fmt.Errorf("routing state: %w", err)
 	}
 
@@ -197,7 +182,7 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeJSON(ctx, rc.Work, rc.StagePrefix("score")+"router_state.json", router); err != nil {
+	if err := etl.WriteJSON(ctx, rc.Work, rc.StagePrefix("score")+"router_state.json", router); err != nil {
 		return nil, err
 	}
 	keys := make([]string, 0, len(counts))
@@ -211,7 +196,7 @@ func (Score) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	res.RowsIn, res.RowsOut = int64(entities), int64(base)
 	res.Notes = map[string]any{"counts": counts, "events_read": events.read, "events_matched": len(events.events),
 		"events_unmatched": events.unmatched, "events_undated": events.undated, "events_after_as_of": events.afterAsOf,
-		"as_of": rc.asOf().Format(time.RFC3339Nano)}
+		"as_of": rc.Clock().Format(time.RFC3339Nano)}
 	return res, nil
 }
 
@@ -269,9 +254,9 @@ func eachBatch(ctx context.Context, s storage.Store, files []columnar.FileInfo, 
 }
 
 // readOwners loads entity -> owner from the last published run.
-func readOwners(ctx context.Context, rc *RunContext) (map[string]string, error) {
+func readOwners(ctx context.Context, rc *etl.RunContext) (map[string]string, error) {
 	owners := map[string]string{}
-	pf, err := columnar.OpenParquet(ctx, rc.BaseState(), ownersStateKey)
+	pf, err := columnar.OpenParquet(ctx, rc.BaseState(), etl.OwnersStateKey)
 	if errors.Is(err, storage.ErrNotExist) {
 		return owners, nil
 	}
@@ -293,21 +278,21 @@ func readOwners(ctx context.Context, rc *RunContext) (map[string]string, error) 
 
 // ExplainEntity prints how one entity's fit and engagement points added up
 // in this run.
-func ExplainEntity(ctx context.Context, rc *RunContext, entityID string) (string, error) {
-	cfg, err := ScoreConfig(rc.Config)
+func ExplainEntity(ctx context.Context, rc *etl.RunContext, entityID string) (string, error) {
+	cfg, err := etl.ScoreConfig(rc.Config)
 	if err != nil {
 		return "", err
 	}
 	const hint = ": run `leadsmith run` first"
-	dd, err := committedStage(ctx, rc, "dedupe", hint)
+	dd, err := etl.CommittedStage(ctx, rc, "dedupe", hint)
 	if err != nil {
 		return "", err
 	}
-	norm, err := committedStage(ctx, rc, "normalize", hint)
+	norm, err := etl.CommittedStage(ctx, rc, "normalize", hint)
 	if err != nil {
 		return "", err
 	}
-	ex, err := committedStage(ctx, rc, "extract", hint)
+	ex, err := etl.CommittedStage(ctx, rc, "extract", hint)
 	if err != nil {
 		return "", err
 	}
@@ -316,7 +301,7 @@ func ExplainEntity(ctx context.Context, rc *RunContext, entityID string) (string
 	if err != nil {
 		return "", err
 	}
-	model, cols, colIdx, err := compileScore(cfg, gschema, rc.asOf())
+	model, cols, colIdx, err := compileScore(cfg, gschema, rc.Clock())
 	if err != nil {
 		return "", err
 	}

@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"bytes"
@@ -9,6 +9,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/leadsmith/leadsmith/etl"
+	"github.com/leadsmith/leadsmith/etl/extract"
 )
 
 // peakHeap samples the Go heap (Arrow's default allocator allocates from
@@ -72,7 +75,7 @@ func TestExtract_WideCSVMemoryIsBounded(t *testing.T) {
 	b = bytes.Buffer{}
 	runtime.GC()
 	stop := peakHeap()
-	res, err := RunStage(context.Background(), rc, Extract{})
+	res, err := etl.RunStage(context.Background(), rc, extract.Stage{})
 	peak := stop()
 	if err != nil {
 		t.Fatal(err)

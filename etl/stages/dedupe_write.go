@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"context"
@@ -13,13 +13,14 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/leadsmith/leadsmith/dedupe"
+	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/storage"
 )
 
 // openFile resolves a single-file location of the config (local path or
 // s3://bucket/key) to a store and key.
-func openFile(ctx context.Context, c *Config, loc string) (storage.Store, string, error) {
+func openFile(ctx context.Context, c *etl.Config, loc string) (storage.Store, string, error) {
 	loc = c.Resolve(loc)
 	dir, base := path.Split(loc)
 	if !strings.HasPrefix(loc, "s3://") && dir == "" {
@@ -30,7 +31,7 @@ func openFile(ctx context.Context, c *Config, loc string) (storage.Store, string
 }
 
 // writeTable writes columns built by fill into one Parquet object.
-func writeTable(ctx context.Context, rc *RunContext, key string, schema *arrow.Schema, n int, fill func(b *array.RecordBuilder, from, to int)) (columnar.FileInfo, error) {
+func writeTable(ctx context.Context, rc *etl.RunContext, key string, schema *arrow.Schema, n int, fill func(b *array.RecordBuilder, from, to int)) (columnar.FileInfo, error) {
 	// Batches recycle their buffers through a pool instead of leaving
 	// them to the collector, which otherwise scans a heap holding the
 	// whole table for each batch's garbage.
@@ -66,7 +67,7 @@ func appendOptString(sb *array.StringBuilder, v string) {
 	}
 }
 
-func writePairs(ctx context.Context, rc *RunContext, key string, t *dedupe.Table, p *dedupe.Pairs, threshold float64) (columnar.FileInfo, error) {
+func writePairs(ctx context.Context, rc *etl.RunContext, key string, t *dedupe.Table, p *dedupe.Pairs, threshold float64) (columnar.FileInfo, error) {
 	fields := []arrow.Field{
 		{Name: "record_id_l", Type: arrow.BinaryTypes.String},
 		{Name: "record_id_r", Type: arrow.BinaryTypes.String},
@@ -96,7 +97,7 @@ func writePairs(ctx context.Context, rc *RunContext, key string, t *dedupe.Table
 	})
 }
 
-func writeClusters(ctx context.Context, rc *RunContext, key string, t *dedupe.Table, c *dedupe.Clustering, ids []string) (columnar.FileInfo, error) {
+func writeClusters(ctx context.Context, rc *etl.RunContext, key string, t *dedupe.Table, c *dedupe.Clustering, ids []string) (columnar.FileInfo, error) {
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "record_id", Type: arrow.BinaryTypes.String},
 		{Name: "source", Type: arrow.BinaryTypes.String},
@@ -159,7 +160,7 @@ func GoldenSchema(cols []string) *arrow.Schema {
 }
 
 // writeGolden writes golden records lo..hi-1.
-func writeGolden(ctx context.Context, rc *RunContext, key string, t *dedupe.Table, g *dedupe.Golden, lo, hi int) (columnar.FileInfo, error) {
+func writeGolden(ctx context.Context, rc *etl.RunContext, key string, t *dedupe.Table, g *dedupe.Golden, lo, hi int) (columnar.FileInfo, error) {
 	cols := goldenColumns(g.Cols)
 	schema := GoldenSchema(cols)
 	return writeTable(ctx, rc, key, schema, hi-lo, func(b *array.RecordBuilder, from, to int) {
@@ -231,7 +232,7 @@ var entityStateSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "first_seen_at", Type: columnar.TimestampUTC},
 }, nil)
 
-func writeEntityState(ctx context.Context, rc *RunContext, key string, t *dedupe.Table, ids []string, g *dedupe.Golden) (columnar.FileInfo, error) {
+func writeEntityState(ctx context.Context, rc *etl.RunContext, key string, t *dedupe.Table, ids []string, g *dedupe.Golden) (columnar.FileInfo, error) {
 	firstSeen := make(map[string]time.Time, len(g.EntityIDs))
 	for i, id := range g.EntityIDs {
 		firstSeen[id] = g.FirstSeenAt[i]
@@ -247,10 +248,10 @@ func writeEntityState(ctx context.Context, rc *RunContext, key string, t *dedupe
 
 // readEntityState loads the record -> entity id map and each entity's
 // first_seen_at that the last published run left in the state location.
-func readEntityState(ctx context.Context, rc *RunContext) (map[string]string, map[string]time.Time, error) {
+func readEntityState(ctx context.Context, rc *etl.RunContext) (map[string]string, map[string]time.Time, error) {
 	prev := map[string]string{}
 	first := map[string]time.Time{}
-	pf, err := columnar.OpenParquet(ctx, rc.BaseState(), entityStateKey)
+	pf, err := columnar.OpenParquet(ctx, rc.BaseState(), etl.EntityStateKey)
 	if errors.Is(err, storage.ErrNotExist) {
 		return prev, first, nil
 	}
@@ -265,7 +266,7 @@ func readEntityState(ctx context.Context, rc *RunContext) (map[string]string, ma
 			fs, _ = rec.Column(idx[0]).(*array.Timestamp)
 		}
 		if keys == nil || ids == nil {
-			return fmt.Errorf("entity state %s: missing record_key or entity_id", entityStateKey)
+			return fmt.Errorf("entity state %s: missing record_key or entity_id", etl.EntityStateKey)
 		}
 		for i := 0; i < int(rec.NumRows()); i++ {
 			id := strings.Clone(ids.Value(i))

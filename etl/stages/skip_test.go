@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"context"
@@ -6,14 +6,15 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/leadsmith/leadsmith/etl"
 	"gopkg.in/yaml.v3"
 )
 
 // attempts runs the pipeline and returns each stage's committed attempt.
-func attempts(t *testing.T, rc *RunContext) map[string]string {
+func attempts(t *testing.T, rc *etl.RunContext) map[string]string {
 	t.Helper()
 	ctx := context.Background()
-	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+	if err := etl.RunPipeline(ctx, rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]string{}
@@ -67,7 +68,7 @@ func TestRunPipeline_SkipsOnlyWhatIsStale(t *testing.T) {
 	assertRedone(t, "a dedupe.threshold change", redone(again, afterThreshold), "dedupe", "score", "publish")
 
 	// Normalize re-run alone makes the next run redo what reads it.
-	if _, err := RunStage(context.Background(), rc, Normalize{}); err != nil {
+	if _, err := etl.RunStage(context.Background(), rc, Normalize{}); err != nil {
 		t.Fatal(err)
 	}
 	norm, _ := rc.Committed(context.Background(), "normalize")
@@ -100,7 +101,7 @@ func TestRunPipeline_SkipsOnlyWhatIsStale(t *testing.T) {
 func TestRunPipeline_RedoesPublishWhenItsCommitIsGone(t *testing.T) {
 	rc := newTestRun(t)
 	first := attempts(t, rc)
-	if err := rc.Output.Delete(context.Background(), RunPrefix(rc.RunID)+"_SUCCESS"); err != nil {
+	if err := rc.Output.Delete(context.Background(), etl.RunPrefix(rc.RunID)+"_SUCCESS"); err != nil {
 		t.Fatal(err)
 	}
 	assertRedone(t, "a run after _SUCCESS was withdrawn", redone(first, attempts(t, rc)), "publish")

@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"context"
@@ -15,35 +15,37 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
+	"github.com/leadsmith/leadsmith/etl/extract"
 	"github.com/leadsmith/leadsmith/etl/storage"
 )
 
 // newTestRun builds a RunContext for testdata/pipeline with fresh work and
 // output folders.
-func newTestRun(t *testing.T) *RunContext {
+func newTestRun(t *testing.T) *etl.RunContext {
 	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("LEADSMITH_TEST_WORK", filepath.Join(dir, "work"))
 	t.Setenv("LEADSMITH_TEST_OUTPUT", filepath.Join(dir, "out"))
 	t.Setenv("LEADSMITH_TEST_STATE", filepath.Join(dir, "state"))
-	cfg, err := LoadConfig(filepath.Join("testdata", "pipeline", "leadsmith.yaml"))
+	cfg, err := etl.LoadConfig(filepath.Join("testdata", "pipeline", "leadsmith.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if errs := cfg.Validate(); len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	if errs := ValidateData(context.Background(), cfg); len(errs) > 0 {
+	if errs := etl.ValidateData(context.Background(), cfg); len(errs) > 0 {
 		t.Fatal(errs)
 	}
 	return testRunContext(cfg, nil)
 }
 
-func readManifest(t *testing.T, rc *RunContext) *Manifest {
+func readManifest(t *testing.T, rc *etl.RunContext) *etl.Manifest {
 	t.Helper()
-	var m Manifest
-	if err := readJSON(context.Background(), rc.Output, RunPrefix(rc.RunID)+"_manifest.json", &m); err != nil {
+	var m etl.Manifest
+	if err := etl.ReadJSON(context.Background(), rc.Output, etl.RunPrefix(rc.RunID)+"_manifest.json", &m); err != nil {
 		t.Fatal(err)
 	}
 	return &m
@@ -92,7 +94,7 @@ func readRows(t *testing.T, s storage.Store, files []columnar.FileInfo) []map[st
 func TestPipeline_ExtractPublishReconciles(t *testing.T) {
 	rc := newTestRun(t)
 	ctx := context.Background()
-	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+	if err := etl.RunPipeline(ctx, rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	m := readManifest(t, rc)
@@ -191,12 +193,12 @@ func TestPipeline_ExtractPublishReconciles(t *testing.T) {
 func TestPipeline_RerunIsIdempotent(t *testing.T) {
 	rc := newTestRun(t)
 	ctx := context.Background()
-	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+	if err := etl.RunPipeline(ctx, rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	first := listKeys(t, rc.Output)
 	rc.Force = true
-	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+	if err := etl.RunPipeline(ctx, rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	second := listKeys(t, rc.Output)
@@ -215,7 +217,7 @@ func TestPipeline_RerunIsIdempotent(t *testing.T) {
 	// partitions hold one run, so a reader's glob never sees two.
 	rc2 := *rc
 	rc2.RunID = "2026-11-23-retry"
-	if err := RunPipeline(ctx, &rc2, Pipeline()); err != nil {
+	if err := etl.RunPipeline(ctx, &rc2, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(rc.Output.URI(), "_runs", rc.RunID, "_SUCCESS")); !errors.Is(err, os.ErrNotExist) {
@@ -223,7 +225,7 @@ func TestPipeline_RerunIsIdempotent(t *testing.T) {
 	}
 	assertDateHoldsOnly(t, &rc2)
 	rc.Force = true
-	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+	if err := etl.RunPipeline(ctx, rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	assertDateHoldsOnly(t, rc)
@@ -231,7 +233,7 @@ func TestPipeline_RerunIsIdempotent(t *testing.T) {
 
 // assertDateHoldsOnly checks that the run date's partitions hold exactly
 // the files of rc's manifest, and that rc's _SUCCESS commits it.
-func assertDateHoldsOnly(t *testing.T, rc *RunContext) {
+func assertDateHoldsOnly(t *testing.T, rc *etl.RunContext) {
 	t.Helper()
 	m := readManifest(t, rc)
 	want := map[string]bool{}
@@ -254,13 +256,13 @@ func assertDateHoldsOnly(t *testing.T, rc *RunContext) {
 	if n != len(want) {
 		t.Errorf("%s holds %d files, the manifest lists %d", date, n, len(want))
 	}
-	if got, _ := successAttempt(context.Background(), rc.Output, rc.RunID); got != m.Attempt {
+	if got, _ := etl.SuccessAttempt(context.Background(), rc.Output, rc.RunID); got != m.Attempt {
 		t.Errorf("_SUCCESS commits attempt %q, the manifest is of %q", got, m.Attempt)
 	}
 }
 
 // publishStage is the pipeline's publish stage.
-func publishStage() Stage {
+func publishStage() etl.Stage {
 	p := Pipeline()
 	return p[len(p)-1]
 }
@@ -299,7 +301,7 @@ func TestPublish_CrashLeavesNoSuccessAndRerunCompletes(t *testing.T) {
 	for crashAfter := int64(0); crashAfter < 4; crashAfter++ {
 		rc := newTestRun(t)
 		// A complete earlier publish of the same run id, then a crashing one.
-		if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+		if err := etl.RunPipeline(ctx, rc, Pipeline()); err != nil {
 			t.Fatal(err)
 		}
 		before := readManifest(t, rc)
@@ -307,7 +309,7 @@ func TestPublish_CrashLeavesNoSuccessAndRerunCompletes(t *testing.T) {
 		cs.left.Store(crashAfter)
 		crashing := *rc
 		crashing.Output = cs
-		if _, err := RunStage(ctx, &crashing, publishStage()); !errors.Is(err, errCrash) {
+		if _, err := etl.RunStage(ctx, &crashing, publishStage()); !errors.Is(err, errCrash) {
 			t.Fatalf("crash after %d creates: err = %v", crashAfter, err)
 		}
 		if _, err := os.Stat(filepath.Join(rc.Output.URI(), "_runs", rc.RunID, "_SUCCESS")); !errors.Is(err, os.ErrNotExist) {
@@ -319,7 +321,7 @@ func TestPublish_CrashLeavesNoSuccessAndRerunCompletes(t *testing.T) {
 				t.Errorf("crash removed an earlier file: %v", err)
 			}
 		}
-		if _, err := RunStage(ctx, rc, publishStage()); err != nil {
+		if _, err := etl.RunStage(ctx, rc, publishStage()); err != nil {
 			t.Fatal(err)
 		}
 		after := readManifest(t, rc)
@@ -337,11 +339,11 @@ func TestPublish_CrashLeavesNoSuccessAndRerunCompletes(t *testing.T) {
 func TestRunPipeline_SkipsCommittedStages(t *testing.T) {
 	rc := newTestRun(t)
 	ctx := context.Background()
-	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+	if err := etl.RunPipeline(ctx, rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	ex, _ := rc.Committed(ctx, "extract")
-	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+	if err := etl.RunPipeline(ctx, rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	ex2, _ := rc.Committed(ctx, "extract")
@@ -352,7 +354,7 @@ func TestRunPipeline_SkipsCommittedStages(t *testing.T) {
 
 func TestRunStage_NeedsCommittedInput(t *testing.T) {
 	rc := newTestRun(t)
-	_, err := RunStage(context.Background(), rc, publishStage())
+	_, err := etl.RunStage(context.Background(), rc, publishStage())
 	if err == nil || !strings.Contains(err.Error(), "needs the output of stage extract") {
 		t.Fatalf("err = %v", err)
 	}
@@ -365,13 +367,13 @@ func TestDedupe_StageRerunWritesTheSameGolden(t *testing.T) {
 	rc := newTestRun(t)
 	ctx := context.Background()
 	golden := func() []map[string]string {
-		if _, err := RunStage(ctx, rc, Dedupe{}); err != nil {
+		if _, err := etl.RunStage(ctx, rc, Dedupe{}); err != nil {
 			t.Fatal(err)
 		}
 		return readRows(t, rc.Work, []columnar.FileInfo{{Key: rc.DatasetPrefix("dedupe", "golden") + "part-00000.parquet"}})
 	}
-	for _, s := range []Stage{Extract{}, Normalize{}} {
-		if _, err := RunStage(ctx, rc, s); err != nil {
+	for _, s := range []etl.Stage{extract.Stage{}, Normalize{}} {
+		if _, err := etl.RunStage(ctx, rc, s); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -400,7 +402,7 @@ func TestDedupe_GoldenInTwoPartsScoresTheSame(t *testing.T) {
 	ctx := context.Background()
 	stages := Pipeline()
 	contacts := func() ([]map[string]string, int) {
-		if err := RunPipeline(ctx, rc, stages); err != nil {
+		if err := etl.RunPipeline(ctx, rc, stages); err != nil {
 			t.Fatal(err)
 		}
 		dd, err := rc.Committed(ctx, "dedupe")

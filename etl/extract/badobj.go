@@ -1,4 +1,4 @@
-package etl
+package extract
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
-	"github.com/leadsmith/leadsmith/etl/readers"
 	"github.com/leadsmith/leadsmith/etl/storage"
 )
 
@@ -73,71 +72,6 @@ func (sr *sourceRun) recordBadObject(o storage.ObjectInfo, bad *badObjectError, 
 		"rows_staged_before_break", stagedBefore)
 }
 
-// storeErrs remembers the errors the store itself returned while an object
-// was read, so that a cut stream is told apart from a failing store.
-type storeErrs struct {
-	storage.Store
-	err error
-}
-
-func (s *storeErrs) note(err error) error {
-	if err != nil && !errors.Is(err, io.EOF) && s.err == nil {
-		s.err = err
-	}
-	return err
-}
-
-func (s *storeErrs) Open(ctx context.Context, key string) (io.ReadCloser, error) {
-	r, err := s.Store.Open(ctx, key)
-	if err != nil {
-		return nil, s.note(err)
-	}
-	return &errReader{ReadCloser: r, s: s}, nil
-}
-
-func (s *storeErrs) OpenReaderAt(ctx context.Context, key string) (storage.ReaderAtCloser, error) {
-	r, err := s.Store.OpenReaderAt(ctx, key)
-	if err != nil {
-		return nil, s.note(err)
-	}
-	return &errReaderAt{ReaderAtCloser: r, s: s}, nil
-}
-
-type errReader struct {
-	io.ReadCloser
-	s *storeErrs
-}
-
-func (r *errReader) Read(p []byte) (int, error) {
-	n, err := r.ReadCloser.Read(p)
-	return n, r.s.note(err)
-}
-
-type errReaderAt struct {
-	storage.ReaderAtCloser
-	s *storeErrs
-}
-
-func (r *errReaderAt) ReadAt(p []byte, off int64) (int, error) {
-	n, err := r.ReaderAtCloser.ReadAt(p, off)
-	return n, r.s.note(err)
-}
-
-// contentFormat decides an object's format for an "auto" source from its
-// content where its name is wrong: a ".parquet" object without the Parquet
-// magic is read as text, and a ".csv" one whose text starts with "{" as
-// JSON lines. named is the format its name gives ("" for none).
-func contentFormat(configured, named string, head []byte) string {
-	if configured != "" && configured != "auto" {
-		return configured
-	}
-	sniffed := readers.Format("auto", "", head)
-	if named == "" || named == "parquet" || sniffed == "jsonl" {
-		return sniffed
-	}
-	return named
-}
-
 // writeError is a failure of the staging writer: never the object's fault.
 type writeError struct{ err error }
 
@@ -162,14 +96,14 @@ func (sr *sourceRun) noteMismatch(o storage.ObjectInfo, named, readAs string) {
 // fails the stage under extract.on_bad_object: fail; otherwise it is
 // recorded and nil is returned.
 func (sr *sourceRun) extractOrSkip(ctx context.Context, idx int, o storage.ObjectInfo) error {
-	store := &storeErrs{Store: sr.store}
+	store := &storage.ErrorRecorder{Store: sr.store}
 	staged := sr.stats.RowsStaged
 	err := sr.extractObject(ctx, store, idx, o)
 	if err == nil {
 		return nil
 	}
 	var we *writeError
-	if ctx.Err() != nil || errors.As(err, &we) || store.err != nil {
+	if ctx.Err() != nil || errors.As(err, &we) || store.Err != nil {
 		return err
 	}
 	bad := classifyReadError(err)

@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"io"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/storage"
 )
 
@@ -15,7 +16,7 @@ import (
 // fresh folder and returns a RunContext for it. configYAML holds the
 // sources and any other sections; work, output and state are added. The
 // logger writes to logw (io.Discard when nil).
-func newDirRun(t testing.TB, configYAML string, files map[string][]byte, logw io.Writer) *RunContext {
+func newDirRun(t testing.TB, configYAML string, files map[string][]byte, logw io.Writer) *etl.RunContext {
 	t.Helper()
 	dir := t.TempDir()
 	for name, data := range files {
@@ -32,7 +33,7 @@ func newDirRun(t testing.TB, configYAML string, files map[string][]byte, logw io
 	if err := os.WriteFile(cfgPath, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := LoadConfig(cfgPath)
+	cfg, err := etl.LoadConfig(cfgPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,18 +44,18 @@ func newDirRun(t testing.TB, configYAML string, files map[string][]byte, logw io
 }
 
 // testRunContext is the RunContext of a test run of cfg on local folders.
-func testRunContext(cfg *Config, logw io.Writer) *RunContext {
+func testRunContext(cfg *etl.Config, logw io.Writer) *etl.RunContext {
 	if logw == nil {
 		logw = io.Discard
 	}
 	work, _ := storage.NewLocalStore(cfg.Resolve(cfg.Work))
 	out, _ := storage.NewLocalStore(cfg.Resolve(cfg.Output))
 	state, _ := storage.NewLocalStore(cfg.Resolve(cfg.State))
-	return &RunContext{
-		Config: cfg, RunID: "2026-11-23", RunDate: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), AsOf: DefaultAsOf(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)),
+	return &etl.RunContext{
+		Config: cfg, RunID: "2026-11-23", RunDate: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), AsOf: etl.DefaultAsOf(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)),
 		Work: work, Output: out, State: state,
 		Log:         slog.New(slog.NewTextHandler(logw, nil)),
-		Progress:    NoProgress,
+		Progress:    etl.NoProgress,
 		PoisonPools: true,
 	}
 }

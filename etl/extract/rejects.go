@@ -1,4 +1,4 @@
-package etl
+package extract
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 )
 
@@ -20,7 +21,7 @@ const maxRejectRaw = 64 << 10
 type rejectSink struct {
 	mu   sync.Mutex
 	ctx  context.Context
-	rc   *RunContext
+	rc   *etl.RunContext
 	key  string
 	w    *columnar.ParquetWriter
 	b    *array.RecordBuilder
@@ -29,7 +30,7 @@ type rejectSink struct {
 	rows int64
 }
 
-func newRejectSink(ctx context.Context, rc *RunContext, key string) (*rejectSink, error) {
+func newRejectSink(ctx context.Context, rc *etl.RunContext, key string) (*rejectSink, error) {
 	return &rejectSink{ctx: ctx, rc: rc, key: key, b: array.NewRecordBuilder(memory.DefaultAllocator, columnar.RejectsSchema())}, nil
 }
 

@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"bytes"
@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/leadsmith/leadsmith/dedupe"
+	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"golang.org/x/sync/errgroup"
-	"gopkg.in/yaml.v3"
 )
 
 // Dedupe finds the records of the same person, clusters them and merges
@@ -45,25 +45,9 @@ var notGolden = map[string]bool{
 	"record_id": true, "source": true, columnar.ColSourceObject: true, columnar.ColSourceLine: true, "dq_issues": true,
 }
 
-// DedupeSettings decodes the config's `dedupe:` section over the defaults.
-func DedupeSettings(c *Config) (dedupe.Settings, error) {
-	if c.Dedupe.Kind == 0 {
-		return dedupe.DefaultSettings(), nil
-	}
-	doc, err := yaml.Marshal(map[string]*yaml.Node{"dedupe": &c.Dedupe})
-	if err != nil {
-		return dedupe.Settings{}, err
-	}
-	s, err := dedupe.ParseSettings(doc)
-	if err != nil {
-		return dedupe.Settings{}, fmt.Errorf("dedupe: %w", err)
-	}
-	return s, nil
-}
-
 // loadNormalized reads the run's normalized records as a dedupe table.
-func loadNormalized(ctx context.Context, rc *RunContext) (*dedupe.Table, error) {
-	norm, err := committedStage(ctx, rc, "normalize", "")
+func loadNormalized(ctx context.Context, rc *etl.RunContext) (*dedupe.Table, error) {
+	norm, err := etl.CommittedStage(ctx, rc, "normalize", "")
 	if err != nil {
 		return nil, err
 	}
@@ -73,8 +57,8 @@ func loadNormalized(ctx context.Context, rc *RunContext) (*dedupe.Table, error) 
 }
 
 // Run implements Stage.
-func (d Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
-	settings, err := DedupeSettings(rc.Config)
+func (d Dedupe) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, error) {
+	settings, err := etl.DedupeSettings(rc.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +115,7 @@ func (d Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		} else if golden.FirstSeenAt[i].IsZero() {
 			// The run's as-of, not the clock: a re-run of the date must
 			// write the same golden records.
-			golden.FirstSeenAt[i] = rc.asOf()
+			golden.FirstSeenAt[i] = rc.Clock()
 		}
 	}
 	phase = time.Now()
@@ -140,7 +124,7 @@ func (d Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &StageResult{RowsIn: int64(n), RowsOut: int64(len(golden.EntityIDs)), Datasets: files}
+	res := &etl.StageResult{RowsIn: int64(n), RowsOut: int64(len(golden.EntityIDs)), Datasets: files}
 	if err := saveDedupeModel(ctx, rc, model); err != nil {
 		return nil, err
 	}
@@ -157,7 +141,7 @@ func (d Dedupe) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 
 // dedupeModel trains a model on this run's records, or loads the one the
 // config names (dedupe_model), which then also fixes the settings.
-func dedupeModel(ctx context.Context, rc *RunContext, t *dedupe.Table, s dedupe.Settings) (*dedupe.Model, any, error) {
+func dedupeModel(ctx context.Context, rc *etl.RunContext, t *dedupe.Table, s dedupe.Settings) (*dedupe.Model, any, error) {
 	if path := rc.Config.DedupeModel; path != "" {
 		store, key, err := openFile(ctx, rc.Config, path)
 		if err != nil {
@@ -185,7 +169,7 @@ func dedupeModel(ctx context.Context, rc *RunContext, t *dedupe.Table, s dedupe.
 	return m, report, nil
 }
 
-func sourcePriorities(c *Config, sources []string) []int {
+func sourcePriorities(c *etl.Config, sources []string) []int {
 	byName := map[string]int{}
 	for _, s := range c.Sources {
 		byName[s.Name] = s.Priority
@@ -217,7 +201,7 @@ func countKept(ids []string, prev map[string]string) int {
 
 // scorePairs scores the candidate pairs of t with model and logs what
 // blocking produced.
-func scorePairs(rc *RunContext, model *dedupe.Model, t *dedupe.Table) (*dedupe.Pairs, *dedupe.BlockingReport, error) {
+func scorePairs(rc *etl.RunContext, model *dedupe.Model, t *dedupe.Table) (*dedupe.Pairs, *dedupe.BlockingReport, error) {
 	start := time.Now()
 	scorer, err := dedupe.NewScorer(model, t)
 	if err != nil {
@@ -246,7 +230,7 @@ type dedupeOutputs struct {
 
 // writeOutputs writes the golden, pairs, clusters and entity_state
 // datasets, two queues of jobs side by side, and returns their files.
-func (d Dedupe) writeOutputs(ctx context.Context, rc *RunContext, o dedupeOutputs) (map[string][]columnar.FileInfo, error) {
+func (d Dedupe) writeOutputs(ctx context.Context, rc *etl.RunContext, o dedupeOutputs) (map[string][]columnar.FileInfo, error) {
 	// Golden (every column of every entity) takes three times as long to
 	// encode as the other outputs together, so a big one is written as
 	// two parts, one per core, each followed by some of the others. The
@@ -318,10 +302,10 @@ func multiRecordEntities(c *dedupe.Clustering) int {
 }
 
 // saveDedupeModel writes the model the run used beside its outputs.
-func saveDedupeModel(ctx context.Context, rc *RunContext, model *dedupe.Model) error {
+func saveDedupeModel(ctx context.Context, rc *etl.RunContext, model *dedupe.Model) error {
 	var buf bytes.Buffer
 	if err := dedupe.SaveModel(&buf, model); err != nil {
 		return fmt.Errorf("save dedupe model: %w", err)
 	}
-	return writeBytes(ctx, rc.Work, rc.StagePrefix("dedupe")+"model.json", buf.Bytes())
+	return etl.WriteBytes(ctx, rc.Work, rc.StagePrefix("dedupe")+"model.json", buf.Bytes())
 }

@@ -1,4 +1,4 @@
-package etl
+package extract
 
 import (
 	"bufio"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/readers"
 	"github.com/leadsmith/leadsmith/etl/storage"
@@ -20,7 +21,7 @@ import (
 )
 
 func (sr *sourceRun) extractCSV(ctx context.Context, o storage.ObjectInfo, text io.Reader, sink *objectSink) error {
-	delim, _ := csvDelimiter(sr.src.CSV.Delimiter)
+	delim, _ := etl.CsvDelimiter(sr.src.CSV.Delimiter)
 	cr, err := readers.NewCSVReader(text, readers.CSVOptions{Delimiter: delim, MaxFieldBytes: sr.rc.Config.Extract.MaxFieldBytes})
 	if err != nil {
 		bad := classifyReadError(err)

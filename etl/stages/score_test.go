@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leadsmith/leadsmith/etl"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite golden files")
@@ -21,7 +23,7 @@ func TestScore_GoldenThroughRun(t *testing.T) {
 	rc := newTestRun(t)
 	rc.AsOf = time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC) // as with --as-of 2026-11-23T06:00:00Z
 	ctx := context.Background()
-	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+	if err := etl.RunPipeline(ctx, rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	m := readManifest(t, rc)
@@ -73,7 +75,7 @@ func round2(s string) string {
 func TestScore_OwnersStickAcrossRuns(t *testing.T) {
 	rc := newTestRun(t)
 	ctx := context.Background()
-	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+	if err := etl.RunPipeline(ctx, rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	first := ownersOf(t, rc)
@@ -82,8 +84,8 @@ func TestScore_OwnersStickAcrossRuns(t *testing.T) {
 	}
 	next := *rc
 	next.RunID, next.RunDate = "2026-11-24", rc.RunDate.AddDate(0, 0, 1)
-	next.AsOf = DefaultAsOf(next.RunDate)
-	if err := RunPipeline(ctx, &next, Pipeline()); err != nil {
+	next.AsOf = etl.DefaultAsOf(next.RunDate)
+	if err := etl.RunPipeline(ctx, &next, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	second := ownersOf(t, &next)
@@ -94,7 +96,7 @@ func TestScore_OwnersStickAcrossRuns(t *testing.T) {
 	}
 }
 
-func ownersOf(t *testing.T, rc *RunContext) map[string]string {
+func ownersOf(t *testing.T, rc *etl.RunContext) map[string]string {
 	t.Helper()
 	m := readManifest(t, rc)
 	out := map[string]string{}

@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/score"
 )
@@ -49,13 +50,13 @@ var routingSchema = arrow.NewSchema([]arrow.Field{
 // routing dataset beside them.
 type scoreWriters struct {
 	ctx      context.Context
-	rc       *RunContext
+	rc       *etl.RunContext
 	contacts *arrow.Schema
 	segments map[string]*columnar.ParquetWriter
 	routing  *columnar.ParquetWriter
 }
 
-func newScoreWriters(ctx context.Context, rc *RunContext, golden *arrow.Schema) *scoreWriters {
+func newScoreWriters(ctx context.Context, rc *etl.RunContext, golden *arrow.Schema) *scoreWriters {
 	fields := append(append([]arrow.Field(nil), golden.Fields()...), scoreFields...)
 	return &scoreWriters{ctx: ctx, rc: rc, contacts: arrow.NewSchema(fields, nil), segments: map[string]*columnar.ParquetWriter{}}
 }
@@ -65,7 +66,7 @@ func (w *scoreWriters) write(golden arrow.Record, results []score.Result) error 
 	n := len(results)
 	b := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(scoreFields, nil))
 	defer b.Release()
-	scored := w.rc.asOf()
+	scored := w.rc.Clock()
 	for _, r := range results {
 		b.Field(0).(*array.Int64Builder).Append(int64(r.FitScore))
 		b.Field(1).(*array.Int64Builder).Append(int64(r.FitGrade))
@@ -150,8 +151,8 @@ func (w *scoreWriters) writeRouting(golden arrow.Record, results []score.Result)
 	return w.routing.Write(rec)
 }
 
-func (w *scoreWriters) close() (*StageResult, error) {
-	res := &StageResult{Datasets: map[string][]columnar.FileInfo{}}
+func (w *scoreWriters) close() (*etl.StageResult, error) {
+	res := &etl.StageResult{Datasets: map[string][]columnar.FileInfo{}}
 	segs := make([]string, 0, len(w.segments))
 	for s := range w.segments {
 		segs = append(segs, s)

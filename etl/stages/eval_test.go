@@ -1,10 +1,12 @@
-package etl
+package stages
 
 import (
 	"bytes"
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/leadsmith/leadsmith/etl"
 )
 
 // TestEvaluate_AgainstEmailAsTruth uses the normalized email as a stand-in
@@ -13,7 +15,7 @@ import (
 func TestEvaluate_AgainstEmailAsTruth(t *testing.T) {
 	rc := newTestRun(t)
 	ctx := context.Background()
-	if err := RunPipeline(ctx, rc, Pipeline()); err != nil {
+	if err := etl.RunPipeline(ctx, rc, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := Evaluate(ctx, rc, "email_norm")

@@ -1,4 +1,4 @@
-package etl
+package extract
 
 import (
 	"bufio"
@@ -14,41 +14,42 @@ import (
 	"sync"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/readers"
 	"github.com/leadsmith/leadsmith/etl/storage"
 )
 
-// Extract is the first stage: it streams every object of every source into
+// Stage is extract: it streams every object of every source into
 // the staged `raw` dataset (and the activities source into `activities`),
 // mapping source columns to canonical names. A row it cannot read goes to
 // `rejects` with its location, a reason and its raw text.
-type Extract struct{}
+type Stage struct{}
 
 // Name implements Stage.
-func (Extract) Name() string { return "extract" }
+func (Stage) Name() string { return "extract" }
 
 // Needs implements Stage.
-func (Extract) Needs() []string { return nil }
+func (Stage) Needs() []string { return nil }
 
 // MemoryBudget keeps extract well under 1 GiB: it streams every object.
-func (Extract) MemoryBudget() int64 { return 800 << 20 }
+func (Stage) MemoryBudget() int64 { return 800 << 20 }
 
 // sourceRun extracts the objects of one source, in key order, so that the
 // first of two rows with the same record id is the one kept on every run.
 type sourceRun struct {
-	rc      *RunContext
-	src     *SourceConfig
+	rc      *etl.RunContext
+	src     *etl.SourceConfig
 	srcIdx  int
 	dataset string
 	canon   []string
 	store   storage.Store
 	objs    []storage.ObjectInfo
 	rej     *rejectSink
-	prog    Progress
+	prog    etl.Progress
 	seed    maphash.Seed
 	seen    map[uint64]struct{}
-	stats   SourceStats
+	stats   etl.SourceStats
 	files   []columnar.FileInfo
 	missing map[string]bool
 
@@ -57,12 +58,12 @@ type sourceRun struct {
 }
 
 // Run implements Stage.
-func (Extract) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
+func (Stage) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, error) {
 	c := rc.Config
 	var runs []*sourceRun
 	var total int64
-	add := func(src *SourceConfig, idx int, dataset string, canon []string) error {
-		store, objs, err := sourceObjects(ctx, c, src)
+	add := func(src *etl.SourceConfig, idx int, dataset string, canon []string) error {
+		store, objs, err := etl.SourceObjects(ctx, c, src)
 		if err != nil {
 			return fmt.Errorf("source %s: %w", src.Name, err)
 		}
@@ -71,7 +72,7 @@ func (Extract) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 		}
 		sr := &sourceRun{rc: rc, src: src, srcIdx: idx, dataset: dataset, canon: canon, store: store, objs: objs,
 			seed: maphash.MakeSeed(), seen: map[uint64]struct{}{}, missing: map[string]bool{}}
-		sr.stats = SourceStats{Name: src.Name, Dataset: dataset, Objects: len(objs)}
+		sr.stats = etl.SourceStats{Name: src.Name, Dataset: dataset, Objects: len(objs)}
 		for _, o := range objs {
 			sr.stats.Bytes += o.Size
 			total += o.Size
@@ -129,7 +130,7 @@ func (Extract) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &StageResult{Datasets: map[string][]columnar.FileInfo{"rejects": rejFiles}}
+	res := &etl.StageResult{Datasets: map[string][]columnar.FileInfo{"rejects": rejFiles}}
 	var bad []BadObject
 	var mismatched []FormatMismatch
 	for _, sr := range runs {
@@ -186,15 +187,15 @@ func (sr *sourceRun) run(ctx context.Context) error {
 	return nil
 }
 
-func (sr *sourceRun) extractObject(ctx context.Context, store *storeErrs, idx int, o storage.ObjectInfo) error {
+func (sr *sourceRun) extractObject(ctx context.Context, store *storage.ErrorRecorder, idx int, o storage.ObjectInfo) error {
 	named := readers.Format(sr.src.Format, o.Key, nil)
 	if named == "parquet" {
 		err := sr.extractParquetObject(ctx, store, idx, o)
-		if err == nil || sr.src.Format == "parquet" || store.err != nil || ctx.Err() != nil {
+		if err == nil || sr.src.Format == "parquet" || store.Err != nil || ctx.Err() != nil {
 			return err
 		}
 		// Not Parquet after all? Then read it as what its content is.
-		if head, _ := peekObject(ctx, store, o.Key, 4); string(head) == "PAR1" || store.err != nil {
+		if head, _ := etl.PeekObject(ctx, store, o.Key, 4); string(head) == "PAR1" || store.Err != nil {
 			return err
 		}
 	}
@@ -224,7 +225,7 @@ func (sr *sourceRun) extractObject(ctx context.Context, store *storeErrs, idx in
 	}
 	br := bufio.NewReaderSize(text, 64<<10)
 	head, _ := br.Peek(512)
-	format := contentFormat(sr.src.Format, named, bytes.TrimLeft(head, " \t\r\n"))
+	format := readers.ContentFormat(sr.src.Format, named, bytes.TrimLeft(head, " \t\r\n"))
 	if named != "" && format != named {
 		sr.noteMismatch(o, named, format)
 	}
@@ -237,7 +238,7 @@ func (sr *sourceRun) extractObject(ctx context.Context, store *storeErrs, idx in
 	return sink.finish(err)
 }
 
-func (sr *sourceRun) extractParquetObject(ctx context.Context, store *storeErrs, idx int, o storage.ObjectInfo) error {
+func (sr *sourceRun) extractParquetObject(ctx context.Context, store *storage.ErrorRecorder, idx int, o storage.ObjectInfo) error {
 	sink := sr.newSink(ctx, idx)
 	return sink.finish(sr.extractParquet(ctx, store, o, sink))
 }
@@ -307,7 +308,7 @@ func joinFields(f []string) string {
 
 type countingReader struct {
 	r    io.Reader
-	prog Progress
+	prog etl.Progress
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
@@ -414,11 +415,48 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-func writeEmptyRaw(ctx context.Context, rc *RunContext) (columnar.FileInfo, error) {
+func writeEmptyRaw(ctx context.Context, rc *etl.RunContext) (columnar.FileInfo, error) {
 	key := rc.DatasetPrefix("extract", "raw") + "part-empty.parquet"
 	w, err := columnar.NewParquetWriter(ctx, rc.Work, key, datasetSchema(columnar.CanonicalColumns, nil), rc.Config.Parquet)
 	if err != nil {
 		return columnar.FileInfo{}, err
 	}
 	return w.Close()
+}
+
+// Fingerprint implements Fingerprinter: the sources' settings and the
+// objects they select now (a new or changed object makes extract stale).
+func (Stage) Fingerprint(ctx context.Context, rc *etl.RunContext) (string, error) {
+	c := rc.Config
+	type object struct {
+		Key   string
+		Size  int64
+		MTime int64
+	}
+	listing := map[string][]object{}
+	srcs := append([]etl.SourceConfig(nil), c.Sources...)
+	if c.Activities != nil {
+		srcs = append(srcs, *c.Activities)
+	}
+	for i := range srcs {
+		_, objs, err := etl.SourceObjects(ctx, c, &srcs[i])
+		if err != nil {
+			return "", fmt.Errorf("source %s: %w", srcs[i].Name, err)
+		}
+		for _, o := range objs {
+			listing[srcs[i].Name] = append(listing[srcs[i].Name], object{o.Key, o.Size, o.ModTime.UnixNano()})
+		}
+	}
+	return etl.FingerprintOf(c.Parquet, c.Sources, c.Activities, c.Extract, listing)
+}
+
+// Publishes implements Publisher: until later stages exist, contacts are
+// the extracted records; every row extract could not read is a reject.
+func (Stage) Publishes() []etl.Publication {
+	return []etl.Publication{{Dataset: "contacts", Staged: "raw", Segmented: true}, {Dataset: "rejects", Staged: "rejects"}}
+}
+
+// Summary is the stage's one-line description (the CLI's help).
+func (Stage) Summary() string {
+	return "Read every source into the staged raw dataset; unreadable rows go to rejects"
 }

@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"cmp"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/leadsmith/leadsmith/dedupe"
+	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/normalize"
 	"github.com/leadsmith/leadsmith/score"
@@ -24,7 +25,7 @@ type entityIndex struct {
 
 // buildEntityIndex joins every record's email key and record id to its
 // entity, so events of merged duplicates land on one entity.
-func buildEntityIndex(ctx context.Context, rc *RunContext, golden []columnar.FileInfo, clusters []columnar.FileInfo, normalized []columnar.FileInfo) (*entityIndex, error) {
+func buildEntityIndex(ctx context.Context, rc *etl.RunContext, golden []columnar.FileInfo, clusters []columnar.FileInfo, normalized []columnar.FileInfo) (*entityIndex, error) {
 	var records, ents int64
 	for _, f := range normalized {
 		records += f.Rows
@@ -105,13 +106,13 @@ type eventSet struct {
 // email match key (then record id) and groups them by entity. Events dated
 // after the run's as-of have not happened yet as far as the run knows:
 // they are dropped, before their types and URLs are interned.
-func loadEvents(ctx context.Context, rc *RunContext, files []columnar.FileInfo, ix *entityIndex, entities int) (*eventSet, error) {
+func loadEvents(ctx context.Context, rc *etl.RunContext, files []columnar.FileInfo, ix *entityIndex, entities int) (*eventSet, error) {
 	es := &eventSet{}
 	typeIDs, urlIDs := map[string]uint16{}, map[string]uint32{"": 0}
 	es.urls = []string{""}
 	emailRow := make(map[string]int32, len(ix.byEmail)) // raw email -> row (-1: none); raw addresses repeat per person
 	var times normalize.TimeParser
-	asOf := rc.asOf()
+	asOf := rc.Clock()
 	err := eachBatch(ctx, rc.Work, files, func(rec arrow.Record) error {
 		emails, recIDs, occurred := columnar.StringCol(rec, "email"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "occurred_at")
 		types, urls := columnar.StringCol(rec, "event_type"), columnar.StringCol(rec, "url")

@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"context"
@@ -15,6 +15,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/leadsmith/leadsmith/etl"
+	"github.com/leadsmith/leadsmith/etl/extract"
 	"github.com/leadsmith/leadsmith/etl/storage"
 	"github.com/leadsmith/leadsmith/fixtures"
 	"github.com/leadsmith/leadsmith/internal/faultproxy"
@@ -24,7 +26,7 @@ import (
 
 // s3RunConfig writes a config whose sources, work, output and state all
 // live in bucket, reading the generated fixture set under in/.
-func s3RunConfig(t *testing.T, endpoint, bucket, runPrefix string) *Config {
+func s3RunConfig(t *testing.T, endpoint, bucket, runPrefix string) *etl.Config {
 	t.Helper()
 	var srcs []map[string]any
 	for _, s := range fixtures.Sources() {
@@ -54,7 +56,7 @@ func s3RunConfig(t *testing.T, endpoint, bucket, runPrefix string) *Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := ParseConfig(data, filepath.Join(t.TempDir(), "leadsmith.yaml"))
+	c, err := etl.ParseConfig(data, filepath.Join(t.TempDir(), "leadsmith.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,10 +66,10 @@ func s3RunConfig(t *testing.T, endpoint, bucket, runPrefix string) *Config {
 	return c
 }
 
-func s3RunContext(t *testing.T, c *Config) *RunContext {
+func s3RunContext(t *testing.T, c *etl.Config) *etl.RunContext {
 	t.Helper()
 	ctx := context.Background()
-	if errs := ValidateData(ctx, c); len(errs) > 0 {
+	if errs := etl.ValidateData(ctx, c); len(errs) > 0 {
 		t.Fatal(errs)
 	}
 	stores := make([]storage.Store, 3)
@@ -78,9 +80,9 @@ func s3RunContext(t *testing.T, c *Config) *RunContext {
 		}
 		stores[i] = s
 	}
-	return &RunContext{Config: c, RunID: "2026-11-23", RunDate: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC),
+	return &etl.RunContext{Config: c, RunID: "2026-11-23", RunDate: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC),
 		AsOf: time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC), Work: stores[0], Output: stores[1], State: stores[2],
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Progress: NoProgress}
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Progress: etl.NoProgress}
 }
 
 // uploadDir puts every file under dir into bucket under prefix.
@@ -109,10 +111,10 @@ func uploadDir(t *testing.T, raw *s3.Client, bucket, prefix, dir string) int {
 
 // publishedContacts summarises a run's published contacts: sorted entity
 // ids with their source records, to compare two runs' outputs.
-func publishedContacts(t *testing.T, rc *RunContext) string {
+func publishedContacts(t *testing.T, rc *etl.RunContext) string {
 	t.Helper()
-	var m Manifest
-	if err := readJSON(context.Background(), rc.Output, RunPrefix(rc.RunID)+"_manifest.json", &m); err != nil {
+	var m etl.Manifest
+	if err := etl.ReadJSON(context.Background(), rc.Output, etl.RunPrefix(rc.RunID)+"_manifest.json", &m); err != nil {
 		t.Fatal(err)
 	}
 	var lines []string
@@ -136,15 +138,15 @@ func TestS3Pipeline_FullRunFaultsAndDuckDB(t *testing.T) {
 
 	// 1. A clean run entirely on S3.
 	clean := s3RunContext(t, s3RunConfig(t, endpoint, bucket, "clean"))
-	if err := RunPipeline(ctx, clean, Pipeline()); err != nil {
+	if err := etl.RunPipeline(ctx, clean, Pipeline()); err != nil {
 		t.Fatal(err)
 	}
 	want := publishedContacts(t, clean)
 	if strings.Count(want, "\n") < 1000 {
 		t.Fatalf("too few contacts published: %d", strings.Count(want, "\n"))
 	}
-	var m Manifest
-	if err := readJSON(ctx, clean.Output, RunPrefix(clean.RunID)+"_manifest.json", &m); err != nil {
+	var m etl.Manifest
+	if err := etl.ReadJSON(ctx, clean.Output, etl.RunPrefix(clean.RunID)+"_manifest.json", &m); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range m.Sources {
@@ -152,7 +154,7 @@ func TestS3Pipeline_FullRunFaultsAndDuckDB(t *testing.T) {
 			t.Errorf("source %s: %+v", s.Name, s)
 		}
 	}
-	if _, err := storage.Sub(clean.State, m.State.prefix()).Open(ctx, entityStateKey); err != nil {
+	if _, err := storage.Sub(clean.State, m.State.Prefix()).Open(ctx, etl.EntityStateKey); err != nil {
 		t.Errorf("entity state not saved on S3: %v", err)
 	}
 
@@ -183,7 +185,7 @@ func TestS3Pipeline_FullRunFaultsAndDuckDB(t *testing.T) {
 	}
 	defer proxy.Close()
 	faulty := s3RunContext(t, s3RunConfig(t, proxy.URL(), bucket, "faulty"))
-	if err := RunPipeline(ctx, faulty, Pipeline()); err != nil {
+	if err := etl.RunPipeline(ctx, faulty, Pipeline()); err != nil {
 		t.Fatalf("run through faults: %v", err)
 	}
 	st := proxy.Stats()
@@ -203,18 +205,18 @@ func TestS3Pipeline_FullRunFaultsAndDuckDB(t *testing.T) {
 	}
 	defer broken.Close()
 	failing := s3RunContext(t, s3RunConfig(t, broken.URL(), bucket, "failing"))
-	for _, s := range []Stage{Extract{}, Normalize{}, Dedupe{}} {
-		if _, err := RunStage(ctx, failing, s); err != nil {
+	for _, s := range []etl.Stage{extract.Stage{}, Normalize{}, Dedupe{}} {
+		if _, err := etl.RunStage(ctx, failing, s); err != nil {
 			t.Fatal(err)
 		}
 	}
 	broken.SetConfig(faultproxy.Config{Seed: 1, SlowDown: 1})
 	start := time.Now()
-	if _, err := RunStage(ctx, failing, publishStage()); err == nil {
+	if _, err := etl.RunStage(ctx, failing, publishStage()); err == nil {
 		t.Fatal("publish succeeded although every request failed")
 	}
 	t.Logf("publish gave up after %v", time.Since(start))
-	_, err = raw.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("failing/out/" + RunPrefix(failing.RunID) + "_SUCCESS")})
+	_, err = raw.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("failing/out/" + etl.RunPrefix(failing.RunID) + "_SUCCESS")})
 	if err == nil {
 		t.Fatal("a failed publish left _SUCCESS")
 	}

@@ -1,4 +1,4 @@
-package etl
+package stages
 
 import (
 	"bytes"
@@ -7,27 +7,30 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leadsmith/leadsmith/etl"
+	"github.com/leadsmith/leadsmith/etl/extract"
 )
 
 func TestDefaultAsOf_LastMicrosecondOfTheDate(t *testing.T) {
-	got := DefaultAsOf(time.Date(2026, 11, 23, 15, 4, 5, 0, time.FixedZone("x", 3600)))
+	got := etl.DefaultAsOf(time.Date(2026, 11, 23, 15, 4, 5, 0, time.FixedZone("x", 3600)))
 	if want := time.Date(2026, 11, 23, 23, 59, 59, 999999000, time.UTC); !got.Equal(want) {
 		t.Errorf("DefaultAsOf = %v, want %v", got, want)
 	}
-	at, err := ParseAsOf("2026-11-23T08:00:00.1234567+02:00")
+	at, err := etl.ParseAsOf("2026-11-23T08:00:00.1234567+02:00")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := time.Date(2026, 11, 23, 6, 0, 0, 123456000, time.UTC); !at.Equal(want) || at.Location() != time.UTC {
 		t.Errorf("ParseAsOf = %v, want %v", at, want)
 	}
-	if _, err := ParseAsOf("2026-11-23"); err == nil || !strings.Contains(err.Error(), "--as-of") {
+	if _, err := etl.ParseAsOf("2026-11-23"); err == nil || !strings.Contains(err.Error(), "--as-of") {
 		t.Errorf("a date without a time: err = %v", err)
 	}
 }
 
 // stageDataFiles reads every file a stage wrote except its marker.
-func stageDataFiles(t *testing.T, rc *RunContext, stage string) map[string][]byte {
+func stageDataFiles(t *testing.T, rc *etl.RunContext, stage string) map[string][]byte {
 	t.Helper()
 	ctx := context.Background()
 	objs, err := rc.Work.List(ctx, rc.StagePrefix(stage))
@@ -36,7 +39,7 @@ func stageDataFiles(t *testing.T, rc *RunContext, stage string) map[string][]byt
 	}
 	out := map[string][]byte{}
 	for _, o := range objs {
-		if strings.HasSuffix(o.Key, "/"+stageMarker) {
+		if strings.HasSuffix(o.Key, "/"+etl.StageMarker) {
 			continue
 		}
 		r, err := rc.Work.Open(ctx, o.Key)
@@ -59,14 +62,14 @@ func stageDataFiles(t *testing.T, rc *RunContext, stage string) map[string][]byt
 // same normalize, dedupe and score files.
 func TestRun_SameDateSameDataFiles(t *testing.T) {
 	ctx := context.Background()
-	stages := []Stage{Extract{}, Normalize{}, Dedupe{}, Score{}}
+	stages := []etl.Stage{extract.Stage{}, Normalize{}, Dedupe{}, Score{}}
 	var runs [2]map[string]map[string][]byte
 	for i := range runs {
 		if i > 0 {
 			time.Sleep(5 * time.Millisecond) // a different wall clock, to the microsecond timestamps keep
 		}
 		rc := newTestRun(t)
-		if err := RunPipeline(ctx, rc, stages); err != nil {
+		if err := etl.RunPipeline(ctx, rc, stages); err != nil {
 			t.Fatal(err)
 		}
 		runs[i] = map[string]map[string][]byte{}
@@ -100,7 +103,7 @@ func TestScore_EventsAfterAsOfIgnored(t *testing.T) {
 	rc := newTestRun(t)
 	rc.AsOf = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	ctx := context.Background()
-	if err := RunPipeline(ctx, rc, []Stage{Extract{}, Normalize{}, Dedupe{}, Score{}}); err != nil {
+	if err := etl.RunPipeline(ctx, rc, []etl.Stage{extract.Stage{}, Normalize{}, Dedupe{}, Score{}}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := rc.Committed(ctx, "score")

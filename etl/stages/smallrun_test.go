@@ -1,8 +1,10 @@
-package etl
+package stages
 
 import (
 	"context"
 	"testing"
+
+	"github.com/leadsmith/leadsmith/etl"
 )
 
 // A run whose sources hold no row, or one, completes: dedupe has nothing
@@ -10,7 +12,7 @@ import (
 func TestPipeline_ZeroAndOneRecordRunsComplete(t *testing.T) {
 	for _, n := range []int{1, 0} {
 		rc := newDirRun(t, "sources:\n  - name: crm\n    uri: ./data\n", map[string][]byte{"data/a.csv": contactsCSV("a", n)}, nil)
-		if err := RunPipeline(context.Background(), rc, Pipeline()); err != nil {
+		if err := etl.RunPipeline(context.Background(), rc, Pipeline()); err != nil {
 			t.Fatalf("%d records: %v", n, err)
 		}
 		m := readManifest(t, rc)
