@@ -1,6 +1,10 @@
 package normalize
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/leadsmith/leadsmith/normalize/internal/fold"
+)
 
 // CompanyKey folds a company name into the key that dedupe and account
 // matching compare: lower-case, accents folded, punctuation gone, "&" read as
@@ -24,7 +28,7 @@ func CompanyKey(raw string) string {
 	if strings.IndexByte(name, '&') >= 0 {
 		name = strings.ReplaceAll(name, "&", " and ")
 	}
-	toks := strings.Fields(foldKey(name))
+	toks := strings.Fields(fold.Key(name))
 	for changed := true; changed && len(toks) > 1; {
 		changed = false
 		if n := companyMatch(toks, companyLeading, true); n > 0 && n < len(toks) {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/antzucaro/matchr"
+	"github.com/leadsmith/leadsmith/normalize/internal/fold"
 )
 
 //go:embed data/countries.csv
@@ -51,17 +52,17 @@ var geoCountries = sync.OnceValue(func() *geoCountryTables {
 		t.info[a2] = geoCountry{alpha3: a3, name: name, region: region}
 		names := append([]string{name}, strings.Split(rec[4], "|")...)
 		for _, n := range append(names, a2, a3) {
-			k := foldKey(n)
+			k := fold.Key(n)
 			if k == "" {
 				continue
 			}
 			t.byKey[k] = a2
-			if c := foldCompact(k); c != k {
+			if c := fold.Compact(k); c != k {
 				t.byKey[c] = a2
 			}
 		}
 		for _, n := range names {
-			k := foldKey(n)
+			k := fold.Key(n)
 			if rc := utf8.RuneCountInString(k); rc >= geoCountryFuzzyMin-1 {
 				t.fuzzy = append(t.fuzzy, geoFuzzyName{key: k, code: a2, runes: rc})
 			}
@@ -90,7 +91,7 @@ func Country(raw string) (code string, ok bool, empty bool) {
 		return "", false, true
 	}
 	t := geoCountries()
-	k := foldKey(raw)
+	k := fold.Key(raw)
 	if c, hit := geoCountryLookup(t, k); hit {
 		return c, true, false
 	}
@@ -118,7 +119,7 @@ func geoCountryLookup(t *geoCountryTables, k string) (string, bool) {
 	if c, ok := t.byKey[k]; ok {
 		return c, true
 	}
-	c, ok := t.byKey[foldCompact(k)]
+	c, ok := t.byKey[fold.Compact(k)]
 	return c, ok
 }
 

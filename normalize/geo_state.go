@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"strings"
 	"sync"
+
+	"github.com/leadsmith/leadsmith/normalize/internal/fold"
 )
 
 //go:embed data/subdivisions.csv
@@ -36,9 +38,9 @@ var geoStates = sync.OnceValue(func() *geoStateTables {
 		}
 		keys := append([]string{name, sub}, strings.Split(rec[2], "|")...)
 		for _, n := range keys {
-			if k := foldKey(n); k != "" {
+			if k := fold.Key(n); k != "" {
 				m[k] = code
-				m[foldCompact(k)] = code
+				m[fold.Compact(k)] = code
 			}
 		}
 	}
@@ -77,7 +79,7 @@ func State(raw, countryCode string) (code string, ok bool, empty bool) {
 		return "", false, true
 	}
 	t := geoStates()
-	k := foldKey(raw)
+	k := fold.Key(raw)
 	country := geoStateCountry(countryCode)
 	if country == "-" {
 		return "", false, false
@@ -97,11 +99,11 @@ func State(raw, countryCode string) (code string, ok bool, empty bool) {
 		}
 		c, hit := m[k]
 		if !hit {
-			c, hit = m[foldCompact(k)]
+			c, hit = m[fold.Compact(k)]
 		}
 		return c, hit, false
 	}
-	kc := foldCompact(k)
+	kc := fold.Compact(k)
 	if len(kc) == 2 {
 		if c, hit := t.byCountry["US"][kc]; hit && strings.HasSuffix(c, "-"+strings.ToUpper(kc)) {
 			return c, true, false

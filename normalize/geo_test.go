@@ -4,6 +4,8 @@ import (
 	"encoding/csv"
 	"strings"
 	"testing"
+
+	"github.com/leadsmith/leadsmith/normalize/internal/fold"
 )
 
 func TestCountry_NamesCodesAndAliases(t *testing.T) {
@@ -112,7 +114,7 @@ func TestCountry_AliasesNeverCollide(t *testing.T) {
 	byKey := map[string]string{}
 	for _, rec := range recs[1:] {
 		for _, n := range append([]string{rec[0], rec[1], rec[2]}, strings.Split(rec[4], "|")...) {
-			k := foldKey(n)
+			k := fold.Key(n)
 			if prev, ok := byKey[k]; ok && k != "" && prev != rec[0] {
 				t.Errorf("key %q names both %s and %s", k, prev, rec[0])
 			}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/leadsmith/leadsmith/normalize/internal/fold"
 )
 
 // NameResult is a person's name split and cleaned. FirstKey and LastKey are
@@ -218,9 +220,9 @@ func nameIsInitial(t string) bool {
 // path folds into a stack buffer and allocates nothing.
 func nameTokIn(set map[string]struct{}, t string) bool {
 	var buf [24]byte
-	k, ok := foldASCII(buf[:0], t)
+	k, ok := fold.AppendKeyASCII(buf[:0], t)
 	if !ok {
-		_, in := set[strings.ReplaceAll(foldKey(t), " ", "")]
+		_, in := set[strings.ReplaceAll(fold.Key(t), " ", "")]
 		return in
 	}
 	n := 0
@@ -290,7 +292,7 @@ func nameIsCJK(s string) bool {
 // nameKey: letters only, lower-case, accents folded.
 func nameKey(s string) string {
 	var buf [64]byte
-	if k, ok := foldASCII(buf[:0], s); ok {
+	if k, ok := fold.AppendKeyASCII(buf[:0], s); ok {
 		n := 0
 		for _, c := range k {
 			if 'a' <= c && c <= 'z' {
@@ -300,7 +302,7 @@ func nameKey(s string) string {
 		}
 		return string(k[:n])
 	}
-	k := foldKey(s)
+	k := fold.Key(s)
 	return strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) {
 			return r

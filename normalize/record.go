@@ -3,6 +3,10 @@ package normalize
 import (
 	"strings"
 	"time"
+
+	"github.com/leadsmith/leadsmith/normalize/industry"
+	"github.com/leadsmith/leadsmith/normalize/phone"
+	"github.com/leadsmith/leadsmith/normalize/title"
 )
 
 // Input is one contact's raw values, as extract staged them.
@@ -48,8 +52,8 @@ type Options struct {
 // value. It is not safe for concurrent use: give each worker its own.
 type Normalizer struct {
 	o         Options
-	title     cache[TitleResult]
-	industry  cache[IndustryResult]
+	title     cache[title.Result]
+	industry  cache[industry.Result]
 	revenue   cache[RevenueResult]
 	employees cache[EmployeesResult]
 	country   cache[countryResult]
@@ -202,19 +206,19 @@ func (n *Normalizer) Apply(in *Input, out *Output) {
 	if region == "" {
 		region = "US"
 	}
-	ph := Phone(in.Phone, region)
+	ph := phone.Parse(in.Phone, region)
 	out.PhoneE164 = ph.E164
 	if !ph.OK && !ph.Empty {
 		issue("phone_invalid")
 	}
 
-	t := n.title.get(in.Title, Title)
+	t := n.title.get(in.Title, title.Parse)
 	out.TitleNorm, out.Seniority, out.JobFunction = t.Norm, t.Seniority, t.Function
 	if !t.OK && !t.Empty {
 		issue("title_unparsed")
 	}
 
-	ind := n.industry.get(in.Industry, Industry)
+	ind := n.industry.get(in.Industry, industry.Parse)
 	out.IndustryNorm, out.NAICSSector = ind.Name, ind.NAICS
 	if !ind.OK && !ind.Empty {
 		issue("industry_unmatched")

@@ -1,14 +1,15 @@
-package normalize
+package phone
 
 import (
 	"strings"
 
+	"github.com/leadsmith/leadsmith/normalize/internal/fold"
 	"github.com/nyaruka/phonenumbers"
 )
 
-// PhoneResult is one normalized phone number: E164 without extension, the
+// Result is one normalized phone number: E164 without extension, the
 // extension's digits apart. Empty means a null token.
-type PhoneResult struct {
+type Result struct {
 	E164, Ext string
 	OK, Empty bool
 }
@@ -23,7 +24,7 @@ const phoneMaxInput = 100
 // small countries whose real numbers are that short are valid numbers.
 const phoneMinPossible = 7
 
-// Phone parses a phone number with libphonenumber (nyaruka/phonenumbers)
+// Parse parses a phone number with libphonenumber (nyaruka/phonenumbers)
 // and formats it as E.164. defaultRegion is the record's ISO alpha-2
 // country, used for numbers written without a country code ("" means
 // "US"). It accepts the usual punctuation ("+1 (415) 555-0134",
@@ -39,13 +40,13 @@ const phoneMinPossible = 7
 // locally (a US number without area code) are rejected, as they cannot be
 // written in E.164, and so are possible numbers of fewer than 7 national
 // digits that are not also valid.
-func Phone(raw, defaultRegion string) PhoneResult {
-	if NullToken(raw) {
-		return PhoneResult{Empty: true}
+func Parse(raw, defaultRegion string) Result {
+	if fold.NullToken(raw) {
+		return Result{Empty: true}
 	}
 	s := strings.TrimSpace(raw)
 	if len(s) > phoneMaxInput || phoneDigits(s) < 4 {
-		return PhoneResult{}
+		return Result{}
 	}
 	region := strings.ToUpper(strings.TrimSpace(defaultRegion))
 	if region == "" {
@@ -59,15 +60,15 @@ func Phone(raw, defaultRegion string) PhoneResult {
 
 // phoneLib is the libphonenumber path for every number the NANP fast path
 // does not take.
-func phoneLib(s, region string) PhoneResult {
+func phoneLib(s, region string) Result {
 	num, ok := phoneParse(s, region)
 	if !ok && strings.HasPrefix(strings.TrimLeft(s, " ("), "00") {
 		num, ok = phoneParse("+"+strings.TrimLeft(s, " (")[2:], region)
 	}
 	if !ok {
-		return PhoneResult{}
+		return Result{}
 	}
-	return PhoneResult{
+	return Result{
 		E164: phonenumbers.Format(num, phonenumbers.E164),
 		Ext:  num.GetExtension(),
 		OK:   true,

@@ -1,4 +1,4 @@
-package normalize
+package title
 
 import (
 	"slices"
@@ -13,9 +13,9 @@ func TestTitle_RealWorldTitles(t *testing.T) {
 		t.Fatalf("only %d title cases; the table is meant to pin at least 200", len(titleCases))
 	}
 	for _, c := range titleCases {
-		got := Title(c.raw)
+		got := Parse(c.raw)
 		if !got.OK || got.Norm != c.norm || got.Seniority != c.seniority || got.Function != c.function {
-			t.Errorf("Title(%q) = {%q %q %q OK=%v}, want {%q %q %q OK=true}",
+			t.Errorf("Parse(%q) = {%q %q %q OK=%v}, want {%q %q %q OK=true}",
 				c.raw, got.Norm, got.Seniority, got.Function, got.OK, c.norm, c.seniority, c.function)
 		}
 	}
@@ -28,10 +28,10 @@ func TestTitle_WordOrderAndPunctuationReadAlike(t *testing.T) {
 		{"Head of Engineering", "Head of Eng", "Head of Engineering at Acme Inc."},
 	}
 	for _, g := range groups {
-		want := Title(g[0])
+		want := Parse(g[0])
 		for _, raw := range g[1:] {
-			if got := Title(raw); got != want {
-				t.Errorf("Title(%q) = %+v, want the same as %q: %+v", raw, got, g[0], want)
+			if got := Parse(raw); got != want {
+				t.Errorf("Parse(%q) = %+v, want the same as %q: %+v", raw, got, g[0], want)
 			}
 		}
 	}
@@ -50,9 +50,9 @@ func TestTitle_MultiRoleTakesHighestSeniorityAndMostSpecificFunction(t *testing.
 		{"Fundador y Director de Tecnología", "c_level", "engineering"},
 	}
 	for _, c := range cases {
-		got := Title(c.raw)
+		got := Parse(c.raw)
 		if got.Seniority != c.seniority || got.Function != c.function {
-			t.Errorf("Title(%q) = %q/%q, want %q/%q", c.raw, got.Seniority, got.Function, c.seniority, c.function)
+			t.Errorf("Parse(%q) = %q/%q, want %q/%q", c.raw, got.Seniority, got.Function, c.seniority, c.function)
 		}
 	}
 }
@@ -73,9 +73,9 @@ func TestTitle_LevelWordsOnlyCountWhereTheyNameTheRole(t *testing.T) {
 		{"Gerente General", "c_level", "executive"},
 	}
 	for _, c := range cases {
-		got := Title(c.raw)
+		got := Parse(c.raw)
 		if got.Seniority != c.seniority || got.Function != c.function {
-			t.Errorf("Title(%q) = %q/%q, want %q/%q", c.raw, got.Seniority, got.Function, c.seniority, c.function)
+			t.Errorf("Parse(%q) = %q/%q, want %q/%q", c.raw, got.Seniority, got.Function, c.seniority, c.function)
 		}
 	}
 }
@@ -94,16 +94,16 @@ func TestTitle_EmployerTagsAndDecorationAreDropped(t *testing.T) {
 		{"Director's Assistant", "director assistant"},
 	}
 	for _, c := range cases {
-		if got := Title(c.raw); got.Norm != c.norm {
-			t.Errorf("Title(%q).Norm = %q, want %q", c.raw, got.Norm, c.norm)
+		if got := Parse(c.raw); got.Norm != c.norm {
+			t.Errorf("Parse(%q).Norm = %q, want %q", c.raw, got.Norm, c.norm)
 		}
 	}
 }
 
 func TestTitle_PlaceholdersAreEmptyNotUnparsed(t *testing.T) {
 	for _, raw := range []string{"", "   ", "N/A", "n.a.", "-", "--", "none", "NULL", "unknown", "?", "#N/A", "!!!", "🚀🚀🚀"} {
-		if got := Title(raw); got != (TitleResult{Empty: true}) {
-			t.Errorf("Title(%q) = %+v, want Empty only", raw, got)
+		if got := Parse(raw); got != (Result{Empty: true}) {
+			t.Errorf("Parse(%q) = %+v, want Empty only", raw, got)
 		}
 	}
 }
@@ -118,27 +118,27 @@ func TestTitle_GarbageIsNotOK(t *testing.T) {
 		{"@Acme", "acme"}, // no title before the "@", so nothing to cut it from
 	}
 	for _, c := range cases {
-		got := Title(c.raw)
+		got := Parse(c.raw)
 		if got.OK || got.Empty || got.Seniority != "" || got.Function != "" || got.Norm != c.norm {
-			t.Errorf("Title(%q) = %+v, want not OK with Norm %q", c.raw, got, c.norm)
+			t.Errorf("Parse(%q) = %+v, want not OK with Norm %q", c.raw, got, c.norm)
 		}
 	}
 }
 
 func TestTitle_LongInputIsCutAtARuneBoundary(t *testing.T) {
 	raw := "VP Sales " + strings.Repeat("é", 400)
-	got := Title(raw)
+	got := Parse(raw)
 	if !got.OK || got.Seniority != "vp" || !utf8.ValidString(got.Norm) || len(got.Norm) > titleMaxInput+40 {
-		t.Errorf("Title(long) = %+v", got)
+		t.Errorf("Parse(long) = %+v", got)
 	}
 }
 
 func TestTitle_ValuesComeFromTheDocumentedSets(t *testing.T) {
-	sen, fn := TitleSeniorities(), TitleFunctions()
+	sen, fn := Seniorities(), Functions()
 	for _, c := range titleCases {
-		got := Title(c.raw)
+		got := Parse(c.raw)
 		if !slices.Contains(sen, got.Seniority) || !slices.Contains(fn, got.Function) {
-			t.Errorf("Title(%q) = %q/%q: not in the documented sets", c.raw, got.Seniority, got.Function)
+			t.Errorf("Parse(%q) = %q/%q: not in the documented sets", c.raw, got.Seniority, got.Function)
 		}
 	}
 }
@@ -150,8 +150,8 @@ func TestTitle_ConcurrentCallsAgree(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for _, c := range titleCases {
-				if got := Title(c.raw); got.Norm != c.norm || got.Seniority != c.seniority {
-					t.Errorf("concurrent Title(%q) = %+v", c.raw, got)
+				if got := Parse(c.raw); got.Norm != c.norm || got.Seniority != c.seniority {
+					t.Errorf("concurrent Parse(%q) = %+v", c.raw, got)
 					return
 				}
 			}
@@ -171,7 +171,7 @@ var titleBenchInputs = []string{
 func BenchmarkTitle(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		Title(titleBenchInputs[i%len(titleBenchInputs)])
+		Parse(titleBenchInputs[i%len(titleBenchInputs)])
 	}
 }
 
@@ -182,23 +182,23 @@ func FuzzTitle(f *testing.F) {
 	for _, s := range []string{"", "R&D", "V.P.", "a/b/c", "-x-", "Ä-ö-ü", "\xff\xfe", "and and and", "at", "@", "co-", "'s"} {
 		f.Add(s)
 	}
-	sen, fn := TitleSeniorities(), TitleFunctions()
+	sen, fn := Seniorities(), Functions()
 	f.Fuzz(func(t *testing.T, s string) {
-		r := Title(s)
+		r := Parse(s)
 		if r.OK != (r.Seniority != "") || r.OK != (r.Function != "") {
-			t.Fatalf("Title(%q) = %+v: OK disagrees with the fields", s, r)
+			t.Fatalf("Parse(%q) = %+v: OK disagrees with the fields", s, r)
 		}
 		if r.OK && (!slices.Contains(sen, r.Seniority) || !slices.Contains(fn, r.Function)) {
-			t.Fatalf("Title(%q) = %+v: value outside the documented sets", s, r)
+			t.Fatalf("Parse(%q) = %+v: value outside the documented sets", s, r)
 		}
 		if r.Empty && (r.OK || r.Norm != "") {
-			t.Fatalf("Title(%q) = %+v: Empty with content", s, r)
+			t.Fatalf("Parse(%q) = %+v: Empty with content", s, r)
 		}
 		if r.Norm != strings.TrimSpace(r.Norm) || strings.Contains(r.Norm, "  ") {
-			t.Fatalf("Title(%q).Norm = %q: untrimmed or double space", s, r.Norm)
+			t.Fatalf("Parse(%q).Norm = %q: untrimmed or double space", s, r.Norm)
 		}
 		if utf8.ValidString(s) && !utf8.ValidString(r.Norm) {
-			t.Fatalf("Title(%q).Norm = %q: invalid UTF-8", s, r.Norm)
+			t.Fatalf("Parse(%q).Norm = %q: invalid UTF-8", s, r.Norm)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package normalize
+package phone
 
 import (
 	"regexp"
@@ -82,16 +82,16 @@ func (sc *phoneScan) scan(s string) bool {
 	return true
 }
 
-// phoneNANPFast is the fast path Phone tries before libphonenumber (the
+// phoneNANPFast is the fast path Parse tries before libphonenumber (the
 // name is historical: it started as North America only). It first takes
 // the commonest case, a North American number in ordinary punctuation
 // (10 national digits, area code and exchange starting 2-9, optional +1
 // or 1, digits-only extension), then hands anything else to
 // phoneIntlFast. ok=false means "not known here": take the full way.
-func phoneNANPFast(s, region string) (PhoneResult, bool) {
+func phoneNANPFast(s, region string) (Result, bool) {
 	var sc phoneScan
 	if !sc.scan(s) {
-		return PhoneResult{}, false
+		return Result{}, false
 	}
 	if r, ok := phoneNANPOnly(&sc, region); ok {
 		return r, true
@@ -99,9 +99,9 @@ func phoneNANPFast(s, region string) (PhoneResult, bool) {
 	return phoneIntlFast(&sc, s, region)
 }
 
-func phoneNANPOnly(sc *phoneScan, region string) (PhoneResult, bool) {
+func phoneNANPOnly(sc *phoneScan, region string) (Result, bool) {
 	if sc.slash || sc.nd > 11 {
-		return PhoneResult{}, false
+		return Result{}, false
 	}
 	nanpRegion := region == "US" || region == "CA"
 	digits := sc.digits[:sc.nd]
@@ -112,12 +112,12 @@ func phoneNANPOnly(sc *phoneScan, region string) (PhoneResult, bool) {
 	case sc.nd == 10 && !sc.plus && nanpRegion:
 		national = digits[:10]
 	default:
-		return PhoneResult{}, false
+		return Result{}, false
 	}
 	if national[0] < '2' || national[3] < '2' {
-		return PhoneResult{}, false
+		return Result{}, false
 	}
-	return PhoneResult{E164: "+1" + string(national), Ext: sc.ext, OK: true}, true
+	return Result{E164: "+1" + string(national), Ext: sc.ext, OK: true}, true
 }
 
 // phoneFastExt reads "x204", "ext. 12", "ext 12", "extension 12", "#12".
@@ -160,7 +160,7 @@ const (
 )
 
 // phoneIntlFast mirrors phoneLib on a scanned input.
-func phoneIntlFast(sc *phoneScan, s, region string) (PhoneResult, bool) {
+func phoneIntlFast(sc *phoneScan, s, region string) (Result, bool) {
 	t := phoneFastTables()
 	d := sc.digits[:sc.nd]
 	var (
@@ -175,18 +175,18 @@ func phoneIntlFast(sc *phoneScan, s, region string) (PhoneResult, bool) {
 			// phoneLib retries "00..." as "+...": the same digits less two,
 			// the extension still separate if 3 digits remain before it.
 			if sc.ext != "" && len(d) < 5 {
-				return PhoneResult{}, false
+				return Result{}, false
 			}
 			e164, st = t.parseAfterPlus(d[2:])
 		}
 	}
 	switch st {
 	case phoneOK:
-		return PhoneResult{E164: e164, Ext: sc.ext, OK: true}, true
+		return Result{E164: e164, Ext: sc.ext, OK: true}, true
 	case phoneFail:
-		return PhoneResult{}, true
+		return Result{}, true
 	}
-	return PhoneResult{}, false
+	return Result{}, false
 }
 
 // Validation results of testNumberLength, as in phonenumbers.

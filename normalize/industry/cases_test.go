@@ -1,9 +1,9 @@
-package normalize
+package industry
 
 // industryCases are industry values as they come out of CRM exports
 // (HubSpot's enum spelling, Salesforce picklists, LinkedIn's 2016 and 2022
 // names, purchased lists, free text in four languages, typos), with the
-// taxonomy name Industry must give; "" means it must match nothing.
+// taxonomy name Parse must give; "" means it must match nothing.
 var industryCases = []struct{ raw, name string }{
 	{"Computer Software", "Computer Software"},
 	{"COMPUTER_SOFTWARE", "Computer Software"},

@@ -1,6 +1,10 @@
-package normalize
+package title
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/leadsmith/leadsmith/normalize/internal/fold"
+)
 
 // titleRoleSpan is one role of a title inside the work buffer, with the
 // separator that joined it to the role before.
@@ -186,7 +190,7 @@ func (t *titleTables) classify(toks []titleTok, b *strings.Builder) titleRoleRes
 			}
 			b.WriteString(tk.disp)
 			wrote = true
-			res.letter = res.letter || titleHasLetter(tk.key)
+			res.letter = res.letter || fold.HasLetter(tk.key)
 		}
 		prevUnknown = !ok
 		i += n
@@ -244,13 +248,4 @@ func (t *titleTables) longest(toks []titleTok, key []byte) (int, titleEntry, boo
 	}
 	e, ok := t.phrases[toks[0].key]
 	return 1, e, ok
-}
-
-func titleHasLetter(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; 'a' <= c && c <= 'z' || c >= 0x80 {
-			return true
-		}
-	}
-	return false
 }

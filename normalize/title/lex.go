@@ -1,8 +1,10 @@
-package normalize
+package title
 
 import (
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/leadsmith/leadsmith/normalize/internal/fold"
 )
 
 // titleMaxInput bounds the work done on one value: a real title is a few
@@ -174,7 +176,7 @@ func titleLex(raw string, toks []titleTok) []titleTok {
 		d := all[sp.start:sp.end]
 		k := d
 		if !sp.ascii {
-			if k = foldKey(d); k == "" {
+			if k = fold.Key(d); k == "" {
 				continue
 			}
 		}

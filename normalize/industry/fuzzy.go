@@ -1,10 +1,11 @@
-package normalize
+package industry
 
 import (
 	"slices"
 	"strings"
 
 	"github.com/antzucaro/matchr"
+	"github.com/leadsmith/leadsmith/normalize/internal/fold"
 )
 
 // industryKey is one name or alias prepared for the fuzzy match: its folded
@@ -99,7 +100,7 @@ func (t *industryTables) addFuzzy(key string, i int) {
 // coefficient) and returns the best Jaro-Winkler score among them, taken on
 // the keys as written and with their words sorted.
 func (t *industryTables) fuzzy(key string, words []string) (int, float64, bool) {
-	if len(key) < industryMinFuzzyLen || !titleHasLetter(key) {
+	if len(key) < industryMinFuzzyLen || !fold.HasLetter(key) {
 		return 0, 0, false
 	}
 	shared := make([]int16, len(t.keys))

@@ -1,4 +1,4 @@
-package normalize
+package industry
 
 import (
 	_ "embed"
@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/leadsmith/leadsmith/normalize/internal/fold"
 )
 
-// IndustryResult is what Industry makes of an industry value.
-type IndustryResult struct {
-	// Name is one of IndustryNames(), "" when OK is false.
+// Result is what Parse makes of an industry value.
+type Result struct {
+	// Name is one of Names(), "" when OK is false.
 	Name string
 	// NAICS is the industry's two-digit NAICS 2022 sector ("51", "52"; the
 	// sectors spanning several codes use their first: manufacturing "31",
@@ -19,16 +21,16 @@ type IndustryResult struct {
 	// Confidence is 1 for a taxonomy name or alias, lower for a value that
 	// only contains one or only resembles one.
 	Confidence float64
-	// OK is false when the value matched nothing at IndustryConfidenceFloor
+	// OK is false when the value matched nothing at ConfidenceFloor
 	// or above: the caller records "industry_unmatched" unless Empty is set.
 	OK bool
-	// Empty is set for a blank value or a placeholder (see IndustryIsNull):
+	// Empty is set for a blank value or a placeholder (see IsNull):
 	// unknown, not a data-quality issue.
 	Empty bool
 }
 
-// IndustryConfidenceFloor is the lowest Confidence Industry accepts, set
-// from two measurements (TestIndustry_FloorSeparatesTyposFromOtherWords
+// ConfidenceFloor is the lowest Confidence Parse accepts, set from
+// two measurements (TestIndustry_FloorSeparatesTyposFromOtherWords
 // keeps both from regressing). One-letter typos (deletion, swap, substitution, insertion) of
 // every taxonomy name: 99.3% reach 0.88, 97.9% reach 0.92. Ninety-two
 // ordinary words and phrases that are not industries: 15 reach 0.88
@@ -38,38 +40,38 @@ type IndustryResult struct {
 // typos for five times fewer wrong industries; the typos seen in exports
 // ("Computer Sofware", "Telecomunications", "Hosptial & Health Care") score
 // 0.98 and above.
-const IndustryConfidenceFloor = 0.92
+const ConfidenceFloor = 0.92
 
-// IndustryIsNull reports whether an industry value means "unknown" ("N/A",
-// "none", "-", "unknown", blank): the caller stores null and records no
-// issue. It is the package-wide rule, NullToken. "Other" is not null: it is
-// a picklist answer that says the source did not classify, and is reported
-// as unmatched so a poor source picklist shows up in the data-quality
-// figures.
-func IndustryIsNull(s string) bool { return NullToken(s) }
+// IsNull reports whether an industry value means "unknown" ("N/A", "none",
+// "-", "unknown", blank): the caller stores null and records no issue. It
+// is the rule of every normalizer, normalize.NullToken. "Other" is not
+// null: it is a picklist answer that says the source did not classify, and
+// is reported as unmatched so a poor source picklist shows up in the
+// data-quality figures.
+func IsNull(s string) bool { return fold.NullToken(s) }
 
-// IndustryNames returns the taxonomy's names in file order.
-func IndustryNames() []string {
+// Names returns the taxonomy's names in file order.
+func Names() []string {
 	t := industryTab()
 	out := make([]string, len(t.names))
 	copy(out, t.names)
 	return out
 }
 
-// Industry maps a free-text industry onto the shipped taxonomy
-// (normalize/data/industries.csv): first an exact name or alias after
-// folding, then the longest name or alias the value contains ("Retail
+// Parse maps a free-text industry onto the shipped taxonomy
+// (normalize/industry/data/industries.csv): first an exact name or alias
+// after folding, then the longest name or alias the value contains ("Retail
 // Banking", "Software - Enterprise"), then a Jaro-Winkler match for typos.
 // It is safe for concurrent use.
-func Industry(raw string) IndustryResult {
-	if IndustryIsNull(raw) {
-		return IndustryResult{Empty: true}
+func Parse(raw string) Result {
+	if IsNull(raw) {
+		return Result{Empty: true}
 	}
 	t := industryTab()
 	var wordBuf [12]string
 	words := industryWords(raw, wordBuf[:0])
 	if len(words) == 0 {
-		return IndustryResult{}
+		return Result{}
 	}
 	key := strings.Join(words, " ")
 	if i, ok := t.lookup(key); ok {
@@ -82,14 +84,14 @@ func Industry(raw string) IndustryResult {
 	if i, c, ok := t.fuzzy(key, words); ok && c > conf {
 		best, conf = i, c
 	}
-	if best < 0 || conf < IndustryConfidenceFloor {
-		return IndustryResult{}
+	if best < 0 || conf < ConfidenceFloor {
+		return Result{}
 	}
 	return t.result(best, conf)
 }
 
-func (t *industryTables) result(i int, conf float64) IndustryResult {
-	return IndustryResult{Name: t.names[i], NAICS: t.naics[i], Confidence: conf, OK: true}
+func (t *industryTables) result(i int, conf float64) Result {
+	return Result{Name: t.names[i], NAICS: t.naics[i], Confidence: conf, OK: true}
 }
 
 // industryNoise are words that never tell industries apart, dropped before
@@ -113,7 +115,7 @@ var industryFiller = map[string]bool{
 // without the noise words, keeping at most cap(buf): no industry name needs
 // more than a dozen words, and the bound keeps a pasted paragraph cheap.
 func industryWords(raw string, buf []string) []string {
-	k := foldCompact(foldKey(raw))
+	k := fold.Compact(fold.Key(raw))
 	for k != "" {
 		w, rest, _ := strings.Cut(k, " ")
 		k = rest

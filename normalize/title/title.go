@@ -1,27 +1,31 @@
-package normalize
+package title
 
-import "strings"
+import (
+	"strings"
 
-// TitleResult is what Title makes of a job title.
-type TitleResult struct {
+	"github.com/leadsmith/leadsmith/normalize/internal/fold"
+)
+
+// Result is what Parse makes of a job title.
+type Result struct {
 	// Norm is the cleaned title: lower-case, abbreviations expanded, the
 	// employer and gender tags removed ("Sr. VP Mktg at Acme (m/w/d)" ->
 	// "senior vice president marketing"). It is "" when nothing is left that
 	// holds a letter.
 	Norm string
-	// Seniority is one of TitleSeniorities(), "" when OK is false.
+	// Seniority is one of Seniorities(), "" when OK is false.
 	Seniority string
-	// Function is one of TitleFunctions(), "" when OK is false.
+	// Function is one of Functions(), "" when OK is false.
 	Function string
 	// OK is false when no word of the title is known: the caller records
 	// "title_unparsed" unless Empty is set.
 	OK bool
 	// Empty is set for a blank value or a placeholder ("N/A", "-",
-	// "unknown"; see NullToken): unknown, not a data-quality issue.
+	// "unknown"; see normalize.NullToken): unknown, not a data-quality issue.
 	Empty bool
 }
 
-// Title cleans a job title and reads its seniority and job function.
+// Parse cleans a job title and reads its seniority and job function.
 //
 // Titles with several roles ("Founder & CEO", "CEO/Founder", "Co-Founder and
 // CTO") take the highest role's seniority and the most specific role's
@@ -30,15 +34,15 @@ type TitleResult struct {
 // of Sales" all read the same), nor does the employer ("at Acme", "@Acme",
 // "bei Acme"). German, French and Spanish titles are read too. It is safe
 // for concurrent use.
-func Title(raw string) TitleResult {
-	if NullToken(raw) {
-		return TitleResult{Empty: true}
+func Parse(raw string) Result {
+	if fold.NullToken(raw) {
+		return Result{Empty: true}
 	}
 	t := titleTab()
 	var tokBuf [32]titleTok
 	toks := titleLex(raw, tokBuf[:0])
 	if len(toks) == 0 {
-		return TitleResult{}
+		return Result{}
 	}
 	var expBuf [48]titleTok
 	toks = t.expand(toks, expBuf[:0])
@@ -70,7 +74,7 @@ func Title(raw string) TitleResult {
 			best, bestRole = i, res
 		}
 	}
-	out := TitleResult{}
+	out := Result{}
 	if hasLetter {
 		out.Norm = strings.TrimSpace(b.String())
 	}

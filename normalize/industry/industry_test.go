@@ -1,4 +1,4 @@
-package normalize
+package industry
 
 import (
 	"math/rand"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/leadsmith/leadsmith/normalize/internal/fold"
 )
 
 func TestIndustry_CRMValues(t *testing.T) {
@@ -13,9 +15,9 @@ func TestIndustry_CRMValues(t *testing.T) {
 		t.Fatalf("only %d industry cases; the table is meant to pin at least 100", len(industryCases))
 	}
 	for _, c := range industryCases {
-		got := Industry(c.raw)
+		got := Parse(c.raw)
 		if got.Name != c.name || got.OK != (c.name != "") || got.Empty {
-			t.Errorf("Industry(%q) = %+v, want %q", c.raw, got, c.name)
+			t.Errorf("Parse(%q) = %+v, want %q", c.raw, got, c.name)
 		}
 	}
 }
@@ -31,9 +33,9 @@ func TestIndustry_MisspellingsMatchBelowFullConfidence(t *testing.T) {
 		{"Computersofware", "Computer Software"}, // a lost space and a typo
 	}
 	for _, c := range cases {
-		got := Industry(c.raw)
-		if got.Name != c.name || !got.OK || got.Confidence >= 1 || got.Confidence < IndustryConfidenceFloor {
-			t.Errorf("Industry(%q) = %+v, want %q with a fuzzy confidence", c.raw, got, c.name)
+		got := Parse(c.raw)
+		if got.Name != c.name || !got.OK || got.Confidence >= 1 || got.Confidence < ConfidenceFloor {
+			t.Errorf("Parse(%q) = %+v, want %q with a fuzzy confidence", c.raw, got, c.name)
 		}
 	}
 }
@@ -41,24 +43,24 @@ func TestIndustry_MisspellingsMatchBelowFullConfidence(t *testing.T) {
 func TestIndustry_NamesAliasesAndFoldingHaveFullConfidence(t *testing.T) {
 	for _, raw := range []string{"Computer Software", "COMPUTER_SOFTWARE", "  computer   software. ", "SaaS",
 		"Hospital and Health Care", "health-care", "Oil and Gas Industry", "Automobilindustrie", "Santé", "I.T."} {
-		if got := Industry(raw); !got.OK || got.Confidence != 1 {
-			t.Errorf("Industry(%q) = %+v, want an exact match", raw, got)
+		if got := Parse(raw); !got.OK || got.Confidence != 1 {
+			t.Errorf("Parse(%q) = %+v, want an exact match", raw, got)
 		}
 	}
 }
 
 func TestIndustry_PlaceholdersAreEmptyNotUnmatched(t *testing.T) {
 	for _, raw := range []string{"", "  ", "N/A", "n/a", "-", "--", "none", "None", "unknown", "NULL", "#N/A", "?"} {
-		if !IndustryIsNull(raw) {
-			t.Errorf("IndustryIsNull(%q) = false", raw)
+		if !IsNull(raw) {
+			t.Errorf("IsNull(%q) = false", raw)
 		}
-		if got := Industry(raw); got != (IndustryResult{Empty: true}) {
-			t.Errorf("Industry(%q) = %+v, want Empty only", raw, got)
+		if got := Parse(raw); got != (Result{Empty: true}) {
+			t.Errorf("Parse(%q) = %+v, want Empty only", raw, got)
 		}
 	}
 	for _, raw := range []string{"Other", "asdf", "12345", "Retail"} {
-		if IndustryIsNull(raw) {
-			t.Errorf("IndustryIsNull(%q) = true, want false: it is a value", raw)
+		if IsNull(raw) {
+			t.Errorf("IsNull(%q) = true, want false: it is a value", raw)
 		}
 	}
 }
@@ -73,20 +75,20 @@ func TestIndustry_ContainedNameNeedsToExplainMostOfTheValue(t *testing.T) {
 		{"Beauty salon", ""},
 	}
 	for _, c := range cases {
-		if got := Industry(c.raw); got.Name != c.name {
-			t.Errorf("Industry(%q) = %+v, want %q", c.raw, got, c.name)
+		if got := Parse(c.raw); got.Name != c.name {
+			t.Errorf("Parse(%q) = %+v, want %q", c.raw, got, c.name)
 		}
 	}
 }
 
 // TestIndustry_FloorSeparatesTyposFromOtherWords re-measures the figures
-// IndustryConfidenceFloor is set from: one-letter typos of every name must
+// ConfidenceFloor is set from: one-letter typos of every name must
 // almost all match their own industry, and ordinary words must not.
 func TestIndustry_FloorSeparatesTyposFromOtherWords(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	total, right, wrong := 0, 0, 0
-	for _, name := range IndustryNames() {
-		k := foldKey(name)
+	for _, name := range Names() {
+		k := fold.Key(name)
 		if len(k) < 6 {
 			continue
 		}
@@ -103,7 +105,7 @@ func TestIndustry_FloorSeparatesTyposFromOtherWords(t *testing.T) {
 			case 3:
 				b = append(b[:p], append([]byte{byte('a' + rng.Intn(26))}, b[p:]...)...)
 			}
-			got := Industry(string(b))
+			got := Parse(string(b))
 			if got.Confidence == 1 {
 				continue // the typo is another alias or folds away
 			}
@@ -135,7 +137,7 @@ func TestIndustry_FloorSeparatesTyposFromOtherWords(t *testing.T) {
 	others = append(others, "Retain", "Minting", "Painting")
 	var matched []string
 	for _, s := range others {
-		if got := Industry(s); got.OK && got.Confidence < 1 {
+		if got := Parse(s); got.OK && got.Confidence < 1 {
 			matched = append(matched, s+" -> "+got.Name)
 		}
 	}
@@ -148,7 +150,7 @@ var industryNAICSSectors = []string{"11", "21", "22", "23", "31", "42", "44", "4
 	"61", "62", "71", "72", "81", "92"}
 
 func TestIndustryNames_TaxonomyIsWellFormed(t *testing.T) {
-	names := IndustryNames()
+	names := Names()
 	if len(names) < 140 || len(names) > 170 {
 		t.Errorf("%d industries, want about 150", len(names))
 	}
@@ -158,17 +160,17 @@ func TestIndustryNames_TaxonomyIsWellFormed(t *testing.T) {
 			t.Errorf("%q listed twice", n)
 		}
 		seen[n] = true
-		got := Industry(n)
+		got := Parse(n)
 		if got.Name != n || got.Confidence != 1 {
-			t.Errorf("Industry(%q) = %+v, want itself", n, got)
+			t.Errorf("Parse(%q) = %+v, want itself", n, got)
 		}
 		if !slices.Contains(industryNAICSSectors, got.NAICS) {
 			t.Errorf("%q: NAICS sector %q is not a NAICS 2022 sector", n, got.NAICS)
 		}
 	}
 	names[0] = "changed"
-	if IndustryNames()[0] == "changed" {
-		t.Error("IndustryNames shares its slice with the table")
+	if Names()[0] == "changed" {
+		t.Error("Names shares its slice with the table")
 	}
 }
 
@@ -198,8 +200,8 @@ func TestIndustry_ConcurrentCallsAgree(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for _, c := range industryCases {
-				if got := Industry(c.raw); got.Name != c.name {
-					t.Errorf("concurrent Industry(%q) = %+v", c.raw, got)
+				if got := Parse(c.raw); got.Name != c.name {
+					t.Errorf("concurrent Parse(%q) = %+v", c.raw, got)
 					return
 				}
 			}
@@ -213,7 +215,7 @@ func BenchmarkIndustryAlias(b *testing.B) {
 		"Financial Services", "information technology & services", "Automobilindustrie", "Retail", "Non-profit"}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		Industry(in[i%len(in)])
+		Parse(in[i%len(in)])
 	}
 }
 
@@ -222,7 +224,7 @@ func BenchmarkIndustryFuzzy(b *testing.B) {
 		"Healthcare - Hospitals", "Oil & Gas Services", "asdf", "Pet grooming", "Markting and Advertising"}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		Industry(in[i%len(in)])
+		Parse(in[i%len(in)])
 	}
 }
 
@@ -231,17 +233,17 @@ func FuzzIndustry(f *testing.F) {
 		"Oil & Gas Services", "Santé", "\xff", "&&&", "1 2 3"} {
 		f.Add(s)
 	}
-	names := IndustryNames()
+	names := Names()
 	f.Fuzz(func(t *testing.T, s string) {
-		r := Industry(s)
+		r := Parse(s)
 		if r.OK != (r.Name != "") || r.OK != (r.NAICS != "") {
-			t.Fatalf("Industry(%q) = %+v: OK disagrees with the fields", s, r)
+			t.Fatalf("Parse(%q) = %+v: OK disagrees with the fields", s, r)
 		}
-		if r.OK && (!slices.Contains(names, r.Name) || r.Confidence < IndustryConfidenceFloor || r.Confidence > 1) {
-			t.Fatalf("Industry(%q) = %+v", s, r)
+		if r.OK && (!slices.Contains(names, r.Name) || r.Confidence < ConfidenceFloor || r.Confidence > 1) {
+			t.Fatalf("Parse(%q) = %+v", s, r)
 		}
 		if r.Empty && r.OK {
-			t.Fatalf("Industry(%q) = %+v: both Empty and OK", s, r)
+			t.Fatalf("Parse(%q) = %+v: both Empty and OK", s, r)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package normalize
+package fold
 
 import (
 	"strings"
@@ -27,8 +27,8 @@ func TestFoldKey_CaseAccentsPunctuation(t *testing.T) {
 		"ﬁnance":                    "finance",
 	}
 	for in, want := range cases {
-		if got := foldKey(in); got != want {
-			t.Errorf("foldKey(%q) = %q, want %q", in, got, want)
+		if got := Key(in); got != want {
+			t.Errorf("Key(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -36,8 +36,8 @@ func TestFoldKey_CaseAccentsPunctuation(t *testing.T) {
 func TestFoldCompact_OnlyJoinsSingleLetters(t *testing.T) {
 	cases := map[string]string{"u s a": "usa", "u k": "uk", "us of a": "us of a", "a": "a", "ab c": "ab c", "": ""}
 	for in, want := range cases {
-		if got := foldCompact(in); got != want {
-			t.Errorf("foldCompact(%q) = %q, want %q", in, got, want)
+		if got := Compact(in); got != want {
+			t.Errorf("Compact(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -63,9 +63,9 @@ func FuzzFoldKey(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		k := foldKey(s)
-		if !utf8.ValidString(k) || foldKey(k) != k {
-			t.Fatalf("foldKey(%q) = %q, not a fixed point", s, k)
+		k := Key(s)
+		if !utf8.ValidString(k) || Key(k) != k {
+			t.Fatalf("Key(%q) = %q, not a fixed point", s, k)
 		}
 	})
 }

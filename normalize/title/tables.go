@@ -1,4 +1,4 @@
-package normalize
+package title
 
 import (
 	"strconv"
@@ -9,12 +9,12 @@ import (
 // Seniority levels in rank order; a title's seniority is its highest role's.
 var titleSeniorities = [...]string{"other", "intern", "entry", "senior", "manager", "director", "vp", "c_level"}
 
-// TitleFunctions lists the job functions Title returns, for docs and
+// Functions lists the job functions Parse returns, for docs and
 // validation.
-func TitleFunctions() []string { return append([]string(nil), titleFunctions[:]...) }
+func Functions() []string { return append([]string(nil), titleFunctions[:]...) }
 
-// TitleSeniorities lists the seniority levels Title returns, lowest first.
-func TitleSeniorities() []string { return append([]string(nil), titleSeniorities[:]...) }
+// Seniorities lists the seniority levels Parse returns, lowest first.
+func Seniorities() []string { return append([]string(nil), titleSeniorities[:]...) }
 
 var titleFunctions = [...]string{"executive", "sales", "marketing", "engineering", "it", "product",
 	"finance", "hr", "operations", "legal", "customer_success", "data", "other"}

@@ -1,4 +1,4 @@
-package normalize
+package phone
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leadsmith/leadsmith/normalize/internal/fold"
 	"github.com/nyaruka/phonenumbers"
 )
 
@@ -57,7 +58,7 @@ func TestPhoneNANPFast_AgreesWithLibphonenumber(t *testing.T) {
 
 func BenchmarkPhone_NANPFast(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		Phone("+1 (415) 555-0134", "US")
+		Parse("+1 (415) 555-0134", "US")
 	}
 }
 
@@ -266,8 +267,8 @@ func TestPhoneFast_AgreesWithLibphonenumber(t *testing.T) {
 		if fast != slow {
 			t.Errorf("%q (%s): fast %+v, libphonenumber %+v", in.raw, in.region, fast, slow)
 		}
-		if got := Phone(in.raw, in.region); got != slow {
-			t.Errorf("Phone(%q, %q) = %+v, libphonenumber %+v", in.raw, in.region, got, slow)
+		if got := Parse(in.raw, in.region); got != slow {
+			t.Errorf("Parse(%q, %q) = %+v, libphonenumber %+v", in.raw, in.region, got, slow)
 		}
 	}
 	t.Logf("%d inputs: fast path took %d (%.1f%%; %d accepted, %d rejected); of the %d libphonenumber accepts it took %d (%.1f%%)",
@@ -294,7 +295,7 @@ func BenchmarkPhone_Mix(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		in := inputs[i%len(inputs)]
-		Phone(in.raw, in.region)
+		Parse(in.raw, in.region)
 	}
 }
 
@@ -316,7 +317,7 @@ func TestPhoneFast_AgreesOnJunk(t *testing.T) {
 			b[0], b[1] = '0', '0'
 		}
 		s := strings.TrimSpace(string(b))
-		if phoneDigits(s) < 4 || NullToken(s) {
+		if phoneDigits(s) < 4 || fold.NullToken(s) {
 			continue
 		}
 		region := regions[rng.Intn(len(regions))]

@@ -1,4 +1,4 @@
-package normalize
+package fold
 
 import (
 	"strings"
@@ -27,14 +27,14 @@ func NullToken(s string) bool {
 		}
 	}
 	var buf [32]byte
-	k, ok := foldASCII(buf[:0], s)
+	k, ok := AppendKeyASCII(buf[:0], s)
 	if !ok {
 		if len(s) > 64 {
 			// every placeholder is short; a long value is data or garbage,
 			// and only pure punctuation among the long ones is null
-			return foldKey(s) == ""
+			return Key(s) == ""
 		}
-		k = []byte(foldKey(s))
+		k = []byte(Key(s))
 	}
 	if len(k) == 0 {
 		return true
@@ -43,11 +43,11 @@ func NullToken(s string) bool {
 	return null
 }
 
-// foldASCII is foldKey for short ASCII input, appended to dst so callers
+// AppendKeyASCII is Key for short ASCII input, appended to dst so callers
 // can fold into a stack buffer and look the result up in a map without
 // allocating. ok is false when s is not ASCII or the key outgrows dst's
-// capacity; the caller then uses foldKey.
-func foldASCII(dst []byte, s string) ([]byte, bool) {
+// capacity; the caller then uses Key.
+func AppendKeyASCII(dst []byte, s string) ([]byte, bool) {
 	space := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -74,7 +74,7 @@ func foldASCII(dst []byte, s string) ([]byte, bool) {
 	return dst, true
 }
 
-// nullTokens holds the placeholders after foldKey, which already turned
+// nullTokens holds the placeholders after Key, which already turned
 // "n/a", "N.A." and "#N/A" into "n a".
 var nullTokens = map[string]struct{}{
 	"n a": {}, "na": {}, "n d": {}, "none": {}, "null": {}, "nil": {}, "nan": {},
@@ -92,7 +92,8 @@ var nullTokenMaxAlnum = func() int {
 	return most
 }()
 
-// foldKey is the lookup key shared by the geography, company and name tables:
+// Key is the lookup key shared by the tables of normalize and its
+// sub-packages (geography, company, names, job titles, industries):
 // it lower-cases s, removes accents (NFKD decomposition with the combining
 // marks dropped, so "é" is "e" and full-width "Ａ" is "a"), spells out the
 // letters that have no decomposition (ß->ss, ø->o, ł->l, æ->ae, œ->oe,
@@ -102,7 +103,7 @@ var nullTokenMaxAlnum = func() int {
 // "societe generale s a". Letters of any script are kept ("日本" stays).
 // Folding keeps case, accents and punctuation from ever deciding a match; it
 // is deliberately lossy and must not be shown to users.
-func foldKey(s string) string {
+func Key(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -192,10 +193,10 @@ func foldIsFolded(s string) bool {
 	return true
 }
 
-// foldCompact joins the tokens of a folded key when every token is a single
+// Compact joins the tokens of a folded key when every token is a single
 // character, so dotted abbreviations ("u s a" from "U.S.A.") meet their
 // undotted spelling; any other key comes back unchanged.
-func foldCompact(k string) string {
+func Compact(k string) string {
 	if len(k) < 3 {
 		return k
 	}
@@ -208,4 +209,16 @@ func foldCompact(k string) string {
 		}
 	}
 	return strings.ReplaceAll(k, " ", "")
+}
+
+// HasLetter reports whether s holds a lower-case ASCII letter or any
+// non-ASCII byte: for a folded key (see Key), whether it holds a letter
+// rather than only digits and spaces.
+func HasLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'a' <= c && c <= 'z' || c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }

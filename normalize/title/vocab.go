@@ -1,4 +1,4 @@
-package normalize
+package title
 
 // titleVocabText is the title vocabulary, one entry per line:
 //

@@ -1,7 +1,7 @@
-package normalize
+package title
 
 // titleCases are job titles as they come out of CRM exports, web forms and
-// LinkedIn scrapes, with what Title must make of them. The decisions behind
+// LinkedIn scrapes, with what Parse must make of them. The decisions behind
 // the less obvious rows are documented at titleVocabText.
 var titleCases = []struct{ raw, norm, seniority, function string }{
 	{"CEO", "chief executive officer", "c_level", "executive"},

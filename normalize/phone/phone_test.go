@@ -1,4 +1,4 @@
-package normalize
+package phone
 
 import (
 	"strings"
@@ -44,10 +44,10 @@ func TestPhone_E164AndExtension(t *testing.T) {
 		{"415.555.0134", "us", "+14155550134", ""},
 	}
 	for _, c := range cases {
-		got := Phone(c.raw, c.region)
-		want := PhoneResult{E164: c.e164, Ext: c.ext, OK: true}
+		got := Parse(c.raw, c.region)
+		want := Result{E164: c.e164, Ext: c.ext, OK: true}
 		if got != want {
-			t.Errorf("Phone(%q, %q) = %+v, want %+v", c.raw, c.region, got, want)
+			t.Errorf("Parse(%q, %q) = %+v, want %+v", c.raw, c.region, got, want)
 		}
 	}
 }
@@ -59,13 +59,13 @@ func TestPhone_InvalidAndTooShort(t *testing.T) {
 		{"+44 20 7946", ""}, {"00", ""}, {"0100", "DE"},
 	}
 	for _, c := range cases {
-		if got := Phone(c.raw, c.region); got.OK || got.Empty || got.E164 != "" {
-			t.Errorf("Phone(%q, %q) = %+v, want not OK", c.raw, c.region, got)
+		if got := Parse(c.raw, c.region); got.OK || got.Empty || got.E164 != "" {
+			t.Errorf("Parse(%q, %q) = %+v, want not OK", c.raw, c.region, got)
 		}
 	}
 	for _, raw := range []string{"", "N/A", "-", "none"} {
-		if got := Phone(raw, "US"); !got.Empty || got.OK {
-			t.Errorf("Phone(%q) = %+v, want Empty", raw, got)
+		if got := Parse(raw, "US"); !got.Empty || got.OK {
+			t.Errorf("Parse(%q) = %+v, want Empty", raw, got)
 		}
 	}
 }
@@ -77,7 +77,7 @@ func BenchmarkPhone(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		in := inputs[i%len(inputs)]
-		Phone(in.raw, in.region)
+		Parse(in.raw, in.region)
 	}
 }
 
@@ -87,9 +87,9 @@ func FuzzPhone(f *testing.F) {
 		f.Add(s, "DE")
 	}
 	f.Fuzz(func(t *testing.T, s, region string) {
-		r := Phone(s, region)
+		r := Parse(s, region)
 		if r.OK && (!strings.HasPrefix(r.E164, "+") || len(r.E164) < 6 || len(r.E164) > 16) {
-			t.Fatalf("Phone(%q, %q) = %+v", s, region, r)
+			t.Fatalf("Parse(%q, %q) = %+v", s, region, r)
 		}
 	})
 }
