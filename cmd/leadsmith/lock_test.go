@@ -3,9 +3,10 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
+	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -24,6 +25,7 @@ func TestLock_OverlappingRuns(t *testing.T) {
 		trials = n
 	}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
+	var sequential atomic.Int64
 	for i := 0; i < trials; i++ {
 		stagger := time.Duration(0)
 		if i%2 == 1 {
@@ -60,7 +62,18 @@ func TestLock_OverlappingRuns(t *testing.T) {
 					t.Errorf("run %d: exit %d\n%s", k, c, logs[k])
 				}
 			}
-			if ok != 1 || locked != 1 {
+			if ok == 2 {
+				// Both worked: right only if one ran after the other had
+				// finished (a slow start of the later one). Their logs
+				// say when each worked under the lock.
+				a0, a1 := workedBetween(t, logs[0])
+				b0, b1 := workedBetween(t, logs[1])
+				if a0.Before(b1) && b0.Before(a1) {
+					t.Fatalf("two runs worked at once: %v-%v and %v-%v", a0, a1, b0, b1)
+				}
+				sequential.Add(1)
+				t.Logf("the runs did not overlap (%v-%v, %v-%v): both were right to work", a0, a1, b0, b1)
+			} else if ok != 1 || locked != 1 {
 				t.Fatalf("%d runs worked and %d were refused, want 1 and 1 (exits %v)", ok, locked, codes)
 			}
 			m := e.committed(crashDate, crashDate)
@@ -70,5 +83,32 @@ func TestLock_OverlappingRuns(t *testing.T) {
 			e.assertClean()
 		})
 	}
-	_ = os.Getpid
+	// Runs started together always overlap; only staggered ones may not.
+	if n := sequential.Load(); n > int64(trials/2) {
+		t.Errorf("%d of %d trials did not overlap: the test proved little", n, trials)
+	}
+}
+
+var logTime = regexp.MustCompile(`"time":"([^"]+)","level":"[A-Z]+","msg":"(stage started|run finished)"`)
+
+// workedBetween is when a run's log says it worked: its first stage's
+// start and its end.
+func workedBetween(t *testing.T, log string) (start, end time.Time) {
+	t.Helper()
+	for _, m := range logTime.FindAllStringSubmatch(log, -1) {
+		ts, err := time.Parse(time.RFC3339Nano, m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m[2] == "stage started" && start.IsZero() {
+			start = ts
+		}
+		if m[2] == "run finished" {
+			end = ts
+		}
+	}
+	if start.IsZero() || end.IsZero() {
+		t.Fatalf("no stage start or run end in the log:\n%s", log)
+	}
+	return start, end
 }

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -47,13 +48,22 @@ func TestCLI_SIGTERMStopsCleanly(t *testing.T) {
 		t.Fatal(err)
 	}
 	interrupted := 0
-	for _, delay := range []time.Duration{250 * time.Millisecond, 500 * time.Millisecond} {
+	// Each signal comes a while after the run's first stage started (so
+	// the run is under way however slowly the process started).
+	for _, delay := range []time.Duration{0, 150 * time.Millisecond} {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "LEADSMITH_TEST_MAIN_ARGS="+strings.Join([]string{"run", "--config", cfg, "--force"}, "\n"))
 		var stderr limitedBuffer
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(time.Minute); !strings.Contains(stderr.String(), `"stage started"`); {
+			if time.Now().After(deadline) {
+				_ = cmd.Process.Kill()
+				t.Fatalf("no stage started within a minute:\n%s", stderr.String())
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
 		time.Sleep(delay)
 		_ = cmd.Process.Signal(syscall.SIGTERM)
@@ -80,12 +90,22 @@ func TestCLI_SIGTERMStopsCleanly(t *testing.T) {
 	}
 }
 
-type limitedBuffer struct{ b []byte }
+type limitedBuffer struct {
+	mu sync.Mutex
+	b  []byte
+}
 
 func (l *limitedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if len(l.b) < 1<<20 {
 		l.b = append(l.b, p...)
 	}
 	return len(p), nil
 }
-func (l *limitedBuffer) String() string { return string(l.b) }
+
+func (l *limitedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return string(l.b)
+}

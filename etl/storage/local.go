@@ -57,16 +57,7 @@ func (l *LocalStore) List(ctx context.Context, prefix string) ([]ObjectInfo, err
 		return nil, err
 	}
 	var out []ObjectInfo
-	err = filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			return err
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	err = walkFiles(ctx, start, func(p string, d fs.DirEntry) error {
 		if d.IsDir() || strings.HasPrefix(d.Name(), localTempPrefix) {
 			return nil
 		}
@@ -93,6 +84,24 @@ func (l *LocalStore) List(ctx context.Context, prefix string) ([]ObjectInfo, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
+}
+
+// walkFiles walks the tree under start, which may not exist (nothing to
+// walk) or lose entries while it walks (a concurrent delete), until ctx
+// ends.
+func walkFiles(ctx context.Context, start string, fn func(p string, d fs.DirEntry) error) error {
+	return filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fn(p, d)
+	})
 }
 
 func wrapNotExist(err error) error {
@@ -274,16 +283,7 @@ func (l *LocalStore) RemoveTemp(ctx context.Context, prefix string) (int, error)
 		return 0, err
 	}
 	n := 0
-	err = filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			return err
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	err = walkFiles(ctx, start, func(p string, d fs.DirEntry) error {
 		// Lock side files (.leadsmith-tmp-lock.*) are not leftovers: they
 		// must outlive every writer (see conditional writes).
 		if !d.IsDir() && strings.HasPrefix(d.Name(), localTempPrefix) && !strings.HasPrefix(d.Name(), localTempPrefix+"lock.") {
