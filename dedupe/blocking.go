@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/leadsmith/leadsmith/dedupe/compare"
 	"github.com/leadsmith/leadsmith/internal/par"
 )
 
@@ -96,11 +97,11 @@ func compileRule(p *prepared, r BlockingRule) (cRule, error) {
 	}
 	cr := cRule{name: name, keys: make([]uint64, p.t.Len())}
 	for k, expr := range r.Keys {
-		col, tr, err := parseKeyExpr(expr)
+		col, tr, err := compare.ParseKeyExpr(expr)
 		if err != nil {
 			return cRule{}, fmt.Errorf("blocking rule %q: %w", name, err)
 		}
-		trName := tr.name
+		trName := tr.Name()
 		if trName == "exact" || trName == "lower" {
 			trName = ""
 		}
@@ -108,7 +109,7 @@ func compileRule(p *prepared, r BlockingRule) (cRule, error) {
 		if err != nil {
 			return cRule{}, fmt.Errorf("blocking rule %q: %w", name, err)
 		}
-		for i, id := range cd.id {
+		for i, id := range cd.IDs() {
 			if id == 0 || (k > 0 && cr.keys[i] == 0) {
 				cr.keys[i] = 0
 				continue

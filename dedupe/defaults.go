@@ -1,6 +1,10 @@
 package dedupe
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/leadsmith/leadsmith/dedupe/compare"
+)
 
 // DefaultSettings is a strong model for leadsmith's normalized contact
 // columns (first_name, last_name, email_key, phone_e164, company_key, city,
@@ -99,7 +103,7 @@ func (s Settings) ForColumns(columns []string) Settings {
 	rule:
 		for _, r := range rules {
 			for _, k := range r.Keys {
-				if col, _, err := parseKeyExpr(k); err != nil || !has(col) {
+				if col, _, err := compare.ParseKeyExpr(k); err != nil || !has(col) {
 					continue rule
 				}
 			}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/leadsmith/leadsmith/dedupe/compare"
 )
 
 // normalizedColumns are the columns of the normalize stage's output, the
@@ -122,7 +124,7 @@ func TestDefaultSettings_BlockingAndTrainingRules(t *testing.T) {
 	for _, r := range s.BlockingRules {
 		onlyNames := true
 		for _, k := range r.Keys {
-			col, _, err := parseKeyExpr(k)
+			col, _, err := compare.ParseKeyExpr(k)
 			if err != nil {
 				t.Fatal(err)
 			}

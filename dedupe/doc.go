@@ -5,7 +5,9 @@
 // records, stable entity ids, and evaluation against ground truth.
 //
 // The package works on plain Go values (a columnar Table of strings) and
-// never touches storage: the caller reads and writes datasets.
+// never touches storage: the caller reads and writes datasets. How two
+// values compare (key transforms, string similarity, comparison levels)
+// is the subpackage compare; Comparison and Level are its types.
 //
 // The usual flow:
 //

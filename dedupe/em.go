@@ -3,6 +3,8 @@ package dedupe
 import (
 	"math"
 	"sync"
+
+	"github.com/leadsmith/leadsmith/dedupe/compare"
 )
 
 // probFloor keeps every trained probability positive so that no level
@@ -33,7 +35,7 @@ func newEMState(s Settings) *emState {
 		// converges to the mode where the first levels mean "match".
 		var nonNull []int
 		for l, lv := range cs.Levels {
-			labels[l], tf[l] = lv.label(), lv.TermFrequency
+			labels[l], tf[l] = lv.Label(), lv.TermFrequency
 			null[l] = lv.Type == "null"
 			if lv.Other != "" {
 				cols = append(cols, lv.Other)
@@ -81,7 +83,7 @@ func (st *emState) allFixed(c int) bool {
 func (st *emState) activeFor(rule BlockingRule) []bool {
 	used := map[string]bool{}
 	for _, k := range rule.Keys {
-		if col, _, err := parseKeyExpr(k); err == nil {
+		if col, _, err := compare.ParseKeyExpr(k); err == nil {
 			used[col] = true
 		}
 	}
@@ -109,7 +111,7 @@ func (st *emState) cloneM() [][]float64 {
 // over all pairs when there are fewer than the sample size. A level never
 // seen gets half a count (at least probFloor), so its weight is large but
 // finite.
-func (st *emState) estimateU(comps []*cComparison, n, sample int, seed uint64) int64 {
+func (st *emState) estimateU(comps []*compare.Compiled, n, sample int, seed uint64) int64 {
 	const chunks = 8
 	counts := make([][][]float64, chunks)
 	for ch := range counts {
@@ -131,7 +133,7 @@ func (st *emState) estimateU(comps []*cComparison, n, sample int, seed uint64) i
 				for i := ch; i < n; i += chunks {
 					for j := i + 1; j < n; j++ {
 						for c, cc := range comps {
-							cnt[c][cc.level(int32(i), int32(j))]++
+							cnt[c][cc.Level(int32(i), int32(j))]++
 						}
 					}
 				}
@@ -143,7 +145,7 @@ func (st *emState) estimateU(comps []*cComparison, n, sample int, seed uint64) i
 		randomPairs(n, sample, seed, func(ch int, i, j int32) {
 			cnt := counts[ch]
 			for c, cc := range comps {
-				cnt[c][cc.level(i, j)]++
+				cnt[c][cc.Level(i, j)]++
 			}
 		})
 	}

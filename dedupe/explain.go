@@ -44,9 +44,9 @@ func (s *Scorer) Explain(i, j int) (Explanation, error) {
 	e := Explanation{Left: s.t.IDs[i], Right: s.t.IDs[j], Prior: s.model.Prior, PriorWeight: s.priorW}
 	run := s.priorW
 	for c, cc := range s.comps {
-		l := cc.level(int32(i), int32(j))
+		l := cc.Level(int32(i), int32(j))
 		st := ExplainStep{
-			Comparison: cc.name,
+			Comparison: cc.Name(),
 			Level:      int(l),
 			Label:      s.model.Comparisons[c].Levels[l].Label,
 			LeftValue:  s.t.Cols[s.model.Settings.Comparisons[c].Column][i],
@@ -54,7 +54,7 @@ func (s *Scorer) Explain(i, j int) (Explanation, error) {
 			Weight:     s.levelWeight(c, l),
 		}
 		if int(l) == s.tfLevel[c] {
-			st.TFAdjustment = s.tfAdj[c][cc.levels[l].col.id[i]]
+			st.TFAdjustment = s.tfAdj[c][s.tfIDs[c][i]]
 		}
 		run += st.Weight + st.TFAdjustment
 		st.Running = run

@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 
+	"github.com/leadsmith/leadsmith/dedupe/compare"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -15,16 +16,16 @@ type Scorer struct {
 	model *Model
 	t     *Table
 	p     *prepared
-	comps []*cComparison
-	lev   *leveler
+	comps []*compare.Compiled
+	lev   *compare.Leveler
 	levelWeights
 	priorW float64
 }
 
 // levelWeights are a model's per-level weights compiled against a table.
 type levelWeights struct {
-	// weight[c*maxLevels+l] is log2(m/u) of comparison c's level l: one
-	// flat table, so the hot loop reads no nested slices.
+	// weight[c*compare.MaxLevels+l] is log2(m/u) of comparison c's level
+	// l: one flat table, so the hot loop reads no nested slices.
 	weight []float64
 	// tfLevel is the term-frequency adjusted level of each comparison, -1
 	// if none; tfAdj[c][id] is the extra weight for exact agreement on the
@@ -32,23 +33,26 @@ type levelWeights struct {
 	tfLevel []int
 	tfAdj   [][]float64
 	// tfBase tells that the term-frequency level compares the base
-	// values, whose ids are in the leveler's rows.
+	// values, whose ids are in the Leveler's rows; tfIDs[c] are the value
+	// ids of the column it compares, for the other case (kept here so that
+	// sum reads no compiled comparison and stays small enough to inline).
 	tfBase []bool
+	tfIDs  [][]uint32
 }
 
 // levelWeight is log2(m/u) of comparison c's level l.
 func (lw *levelWeights) levelWeight(c int, l uint8) float64 {
-	return lw.weight[c*maxLevels+int(l)]
+	return lw.weight[c*compare.MaxLevels+int(l)]
 }
 
 // newLevelWeights compiles m and u per comparison and level (null levels
 // weigh 0) and the term-frequency adjustments of each comparison's first
 // term-frequency level.
-func newLevelWeights(comps []*cComparison, m, u [][]float64, null, tf [][]bool, minU float64) levelWeights {
+func newLevelWeights(comps []*compare.Compiled, m, u [][]float64, null, tf [][]bool, minU float64) levelWeights {
 	var lw levelWeights
-	lw.weight = make([]float64, len(comps)*maxLevels)
+	lw.weight = make([]float64, len(comps)*compare.MaxLevels)
 	for c := range comps {
-		w := lw.weight[c*maxLevels : c*maxLevels+len(m[c])]
+		w := lw.weight[c*compare.MaxLevels : c*compare.MaxLevels+len(m[c])]
 		tfl := -1
 		for l := range m[c] {
 			w[l] = LevelModel{Null: null[c][l], M: m[c][l], U: u[c][l]}.Weight()
@@ -58,26 +62,30 @@ func newLevelWeights(comps []*cComparison, m, u [][]float64, null, tf [][]bool, 
 		}
 		lw.tfLevel = append(lw.tfLevel, tfl)
 		var adj []float64
+		var ids []uint32
 		if tfl >= 0 {
-			adj = tfAdjustments(comps[c].levels[tfl].col, u[c][tfl], minU)
+			col := comps[c].LevelColumn(tfl)
+			adj = tfAdjustments(col, u[c][tfl], minU)
+			ids = col.IDs()
 		}
 		lw.tfAdj = append(lw.tfAdj, adj)
-		lw.tfBase = append(lw.tfBase, tfl >= 0 && comps[c].levels[tfl].col == comps[c].base)
+		lw.tfBase = append(lw.tfBase, tfl >= 0 && comps[c].LevelColumn(tfl) == comps[c].Base())
+		lw.tfIDs = append(lw.tfIDs, ids)
 	}
 	return lw
 }
 
 // sum is the match weight, prior excluded, of a pair whose left record is
-// i, with base value ids row (leveler.row), and whose levels are given.
-func (lw *levelWeights) sum(comps []*cComparison, i int32, row []uint32, levels []uint8) float64 {
+// i, with base value ids row (Leveler.Row), and whose levels are given.
+func (lw *levelWeights) sum(i int32, row []uint32, levels []uint8) float64 {
 	var w float64
-	weight := lw.weight[:len(levels)*maxLevels]
+	weight := lw.weight[:len(levels)*compare.MaxLevels]
 	for c, l := range levels {
-		w += weight[c*maxLevels+int(l&(maxLevels-1))]
+		w += weight[c*compare.MaxLevels+int(l&(compare.MaxLevels-1))]
 		if int(l) == lw.tfLevel[c] {
 			id := row[c]
 			if !lw.tfBase[c] {
-				id = comps[c].levels[l].col.id[i]
+				id = lw.tfIDs[c][i]
 			}
 			w += lw.tfAdj[c][id]
 		}
@@ -107,7 +115,7 @@ func NewScorer(m *Model, t *Table) (*Scorer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new scorer: %w", err)
 	}
-	s := &Scorer{model: m, t: t, p: p, comps: comps, lev: newLeveler(comps), priorW: m.PriorWeight()}
+	s := &Scorer{model: m, t: t, p: p, comps: comps, lev: compare.NewLeveler(comps), priorW: m.PriorWeight()}
 	var mm, uu [][]float64
 	var null, tf [][]bool
 	for _, cm := range m.Comparisons {
@@ -122,16 +130,16 @@ func NewScorer(m *Model, t *Table) (*Scorer, error) {
 	return s, nil
 }
 
-func compileComparisons(p *prepared, cs []Comparison) ([]*cComparison, error) {
+func compileComparisons(p *prepared, cs []Comparison) ([]*compare.Compiled, error) {
 	// Comparisons compile in parallel: preparing a column (interning a
 	// million values, phonetic keys, signatures) is the costly part, and
 	// each column is prepared once however many ask for it.
-	out := make([]*cComparison, len(cs))
+	out := make([]*compare.Compiled, len(cs))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for k := range cs {
 		g.Go(func() (err error) {
-			out[k], err = compileComparison(p, cs[k])
+			out[k], err = compare.Compile(cs[k], p.column)
 			return err
 		})
 	}
@@ -142,10 +150,10 @@ func compileComparisons(p *prepared, cs []Comparison) ([]*cComparison, error) {
 }
 
 // score fills levels (one per comparison) and returns the match weight,
-// prior included; memo is the calling worker's pair memo (newPairMemo).
-func (s *Scorer) score(i, j int32, levels []uint8, memo [][]uint64) float64 {
-	s.lev.levels(i, j, memo, levels)
-	return s.priorW + s.sum(s.comps, i, s.lev.row(i), levels[:len(s.comps)])
+// prior included; memo is the calling worker's pair memo (compare.NewMemo).
+func (s *Scorer) score(i, j int32, levels []uint8, memo compare.Memo) float64 {
+	s.lev.Levels(i, j, memo, levels)
+	return s.priorW + s.sum(i, s.lev.Row(i), levels[:len(s.comps)])
 }
 
 // Pairs holds scored candidate pairs in compact columns: record indexes
@@ -226,7 +234,7 @@ func (s *Scorer) Predict() (*Pairs, *BlockingReport, error) {
 	}
 	results := make([]Pairs, len(b.tasks))
 	perRule := make([][]int64, len(b.tasks))
-	memos := newPairMemos(s.comps)
+	memos := compare.NewMemos(s.comps)
 	b.runTasks(func(wk, t int) {
 		out := &results[t]
 		counts := make([]int64, len(b.rules))
@@ -251,7 +259,7 @@ func (s *Scorer) Predict() (*Pairs, *BlockingReport, error) {
 	})
 	pairs := &Pairs{}
 	for _, cc := range s.comps {
-		pairs.Comparisons = append(pairs.Comparisons, cc.name)
+		pairs.Comparisons = append(pairs.Comparisons, cc.Name())
 	}
 	for _, r := range b.rules {
 		pairs.Rules = append(pairs.Rules, r.name)

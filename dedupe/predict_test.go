@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/leadsmith/leadsmith/dedupe/compare"
 )
 
 func trainedScorer(tb testing.TB, n int) (*Scorer, *Table, []string) {
@@ -128,7 +130,7 @@ func BenchmarkScorePairs(b *testing.B) {
 		b.Fatal(err)
 	}
 	lv := make([]uint8, len(sc.comps))
-	memo := newPairMemo(sc.comps)
+	memo := compare.NewMemo(sc.comps)
 	b.ReportAllocs()
 	b.ResetTimer()
 	start := time.Now()

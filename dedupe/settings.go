@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/leadsmith/leadsmith/dedupe/compare"
 	"gopkg.in/yaml.v3"
 )
 
@@ -69,36 +70,12 @@ type BlockingRule struct {
 	Keys []string `yaml:"keys" json:"keys"`
 }
 
-// Comparison scores one field (or a pair of fields for a swapped-names
-// level) with ordered levels; the first level that holds is the pair's level.
-type Comparison struct {
-	Name   string  `yaml:"name" json:"name"`
-	Column string  `yaml:"column" json:"column"`
-	Levels []Level `yaml:"levels" json:"levels"`
-}
-
-// Level is one outcome of a comparison. Types: null (either value missing),
-// exact, jaro_winkler (Threshold), levenshtein and damerau_levenshtein
-// (Distance), date_diff (Distance in Unit days|months|years), numeric_ratio
-// (Threshold: min/max), email_user, email_domain, swapped (this column equals
-// the other record's Other column and vice versa; with a Threshold, by
-// Jaro-Winkler on both crossings), initials, else.
-type Level struct {
-	Type      string  `yaml:"type" json:"type"`
-	Threshold float64 `yaml:"threshold,omitempty" json:"threshold,omitempty"`
-	Distance  int     `yaml:"distance,omitempty" json:"distance,omitempty"`
-	Unit      string  `yaml:"unit,omitempty" json:"unit,omitempty"`
-	Other     string  `yaml:"other,omitempty" json:"other,omitempty"`
-	// Transform compares transformed values (a key transform such as
-	// dmetaphone) instead of the lower-cased value.
-	Transform string `yaml:"transform,omitempty" json:"transform,omitempty"`
-	// TermFrequency makes an exact level weigh a common value less than a
-	// rare one.
-	TermFrequency bool `yaml:"term_frequency,omitempty" json:"term_frequency,omitempty"`
-	// M and U fix the level's probabilities instead of training them.
-	M *float64 `yaml:"m,omitempty" json:"m,omitempty"`
-	U *float64 `yaml:"u,omitempty" json:"u,omitempty"`
-}
+// Comparison and Level are declared in package compare, which compiles
+// and evaluates them.
+type (
+	Comparison = compare.Comparison
+	Level      = compare.Level
+)
 
 // Survivorship names the rule that picks each golden field: source_priority,
 // most_recent, most_complete, most_frequent or longest.
@@ -196,7 +173,7 @@ func (s Settings) Validate(columns ...string) []error {
 			}
 			for k, key := range r.Keys {
 				kp := fmt.Sprintf("%s.keys[%d]", path, k)
-				col, _, err := parseKeyExpr(key)
+				col, _, err := compare.ParseKeyExpr(key)
 				if err != nil {
 					bad(kp, "%v", err)
 					continue
@@ -229,7 +206,9 @@ func (s Settings) Validate(columns ...string) []error {
 		}
 		names[c.Name] = true
 		checkColumn(path+".column", c.Column)
-		errs = append(errs, validateLevels(path, c, checkColumn)...)
+		for _, err := range compare.ValidateLevels(path, c, checkColumn) {
+			errs = append(errs, fmt.Errorf("dedupe.%v", err))
+		}
 	}
 	if s.MaxBlockSize < 2 {
 		bad("max_block_size", "must be at least 2")
@@ -271,80 +250,6 @@ func (s Settings) Validate(columns ...string) []error {
 	}
 	if ts := s.Survivorship.TimestampColumn; ts != "" && len(columns) > 0 && !known[ts] {
 		bad("survivorship.timestamp_column", "unknown column %q", ts)
-	}
-	return errs
-}
-
-func validateLevels(path string, c Comparison, checkColumn func(path, col string)) []error {
-	var errs []error
-	bad := func(p, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("dedupe.%s: %s", p, fmt.Sprintf(format, args...)))
-	}
-	if len(c.Levels) < 2 {
-		bad(path+".levels", "at least two levels are required (e.g. exact and else)")
-	}
-	if len(c.Levels) > maxLevels {
-		bad(path+".levels", "at most %d levels", maxLevels)
-	}
-	for j, lv := range c.Levels {
-		lp := fmt.Sprintf("%s.levels[%d]", path, j)
-		kind, ok := levelKinds[lv.Type]
-		if !ok {
-			bad(lp+".type", "unknown level type %q", lv.Type)
-			continue
-		}
-		switch kind {
-		case levelNull:
-			if j != 0 {
-				bad(lp+".type", "null must be the first level")
-			}
-		case levelElse:
-			if j != len(c.Levels)-1 {
-				bad(lp+".type", "else must be the last level")
-			}
-		case levelJaroWinkler, levelNumericRatio:
-			if !(lv.Threshold > 0 && lv.Threshold <= 1) {
-				bad(lp+".threshold", "must be in (0,1]")
-			}
-		case levelLevenshtein, levelDamerau:
-			if lv.Distance < 1 {
-				bad(lp+".distance", "must be at least 1")
-			}
-		case levelDateDiff:
-			if lv.Distance < 0 {
-				bad(lp+".distance", "must not be negative")
-			}
-			switch lv.Unit {
-			case "", "days", "months", "years":
-			default:
-				bad(lp+".unit", "unknown unit %q (want days, months or years)", lv.Unit)
-			}
-		case levelSwapped:
-			checkColumn(lp+".other", lv.Other)
-			if lv.Threshold < 0 || lv.Threshold > 1 {
-				bad(lp+".threshold", "must be in (0,1], or absent for an exact swap")
-			}
-		}
-		if lv.Transform != "" {
-			if _, err := parseTransform(lv.Transform); err != nil {
-				bad(lp+".transform", "%v", err)
-			}
-		}
-		if lv.TermFrequency && kind != levelExact {
-			bad(lp+".term_frequency", "only an exact level can be term-frequency adjusted")
-		}
-		if (lv.M == nil) != (lv.U == nil) {
-			bad(lp, "m and u must be fixed together")
-		}
-		if lv.M != nil && !(*lv.M > 0 && *lv.M <= 1) {
-			bad(lp+".m", "must be in (0,1]")
-		}
-		if lv.U != nil && !(*lv.U > 0 && *lv.U <= 1) {
-			bad(lp+".u", "must be in (0,1]")
-		}
-	}
-	if n := len(c.Levels); n > 0 && c.Levels[n-1].Type != "else" {
-		bad(fmt.Sprintf("%s.levels[%d].type", path, n-1), "the last level must be else")
 	}
 	return errs
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/leadsmith/leadsmith/dedupe/compare"
 )
 
 // Survivorship rules.
@@ -282,7 +284,7 @@ func parseTimestamp(s string) time.Time {
 			return t.UTC()
 		}
 	}
-	if day, _ := parseDate(s); day != noDate {
+	if day, _ := compare.ParseDate(s); day != compare.NoDate {
 		return time.Unix(int64(day)*86400, 0).UTC()
 	}
 	return time.Time{}

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+
+	"github.com/leadsmith/leadsmith/dedupe/compare"
 )
 
 // TrainReport says what training saw and did, for the run's report.
@@ -88,7 +90,7 @@ func Train(t *Table, s Settings) (*Model, *TrainReport, error) {
 				if !a {
 					continue
 				}
-				rr.Trained = append(rr.Trained, comps[c].name)
+				rr.Trained = append(rr.Trained, comps[c].Name())
 				runs[c]++
 				for l := range m[c] {
 					sum[c][l] += m[c][l]
@@ -100,7 +102,7 @@ func Train(t *Table, s Settings) (*Model, *TrainReport, error) {
 	for c := range comps {
 		if runs[c] == 0 {
 			if !st.allFixed(c) {
-				tr.Untrained = append(tr.Untrained, comps[c].name)
+				tr.Untrained = append(tr.Untrained, comps[c].Name())
 			}
 			continue
 		}
@@ -136,7 +138,7 @@ func Train(t *Table, s Settings) (*Model, *TrainReport, error) {
 // key (a shared name, company or phone) is both what made the pair a
 // candidate and, through its weight, evidence again. Name rules then look
 // like mostly matches and the prior comes out several times too high.
-func (st *emState) estimatePrior(p *prepared, comps []*cComparison, s Settings, n int, tr *TrainReport) (float64, error) {
+func (st *emState) estimatePrior(p *prepared, comps []*compare.Compiled, s Settings, n int, tr *TrainReport) (float64, error) {
 	all := float64(n) * float64(n-1) / 2
 	// The prior stays in [floor, 0.5]; on a table of a few records the
 	// floor (one match among all pairs) would exceed 0.5.
@@ -220,17 +222,17 @@ func histWeight(k int) float64 { return float64(k)/histScale - histRange }
 
 // weightHistogram counts the distinct candidate pairs of a blocking by
 // match weight, prior excluded.
-func weightHistogram(b *blocking, comps []*cComparison, lw *levelWeights) ([]float64, int64) {
+func weightHistogram(b *blocking, comps []*compare.Compiled, lw *levelWeights) ([]float64, int64) {
 	total := make([]float64, 2*histRange*histScale+1)
-	memos := newPairMemos(comps)
-	lev := newLeveler(comps)
+	memos := compare.NewMemos(comps)
+	lev := compare.NewLeveler(comps)
 	nc := len(comps)
 	visited := foldPairs(b, true,
 		func() []float64 { return make([]float64, len(total)) },
 		func(local []float64, w int, i, j int32) {
 			var lv [maxComparisons]uint8
-			lev.levels(i, j, memos[w], lv[:nc])
-			local[histBin(lw.sum(comps, i, lev.row(i), lv[:nc]))]++
+			lev.Levels(i, j, memos[w], lv[:nc])
+			local[histBin(lw.sum(i, lev.Row(i), lv[:nc]))]++
 		},
 		func(local []float64) {
 			for k, v := range local {
@@ -265,16 +267,16 @@ func foldPairs[L any](b *blocking, dedupe bool, newLocal func() L, visit func(L,
 
 // aggregatePatterns counts the distinct level patterns over a blocking's
 // pairs: EM then costs the number of patterns, not of pairs.
-func aggregatePatterns(b *blocking, comps []*cComparison, dedupe bool) ([]pattern, int64) {
+func aggregatePatterns(b *blocking, comps []*compare.Compiled, dedupe bool) ([]pattern, int64) {
 	total := map[string]float64{}
 	nc := len(comps)
-	memos := newPairMemos(comps)
-	lev := newLeveler(comps)
+	memos := compare.NewMemos(comps)
+	lev := compare.NewLeveler(comps)
 	visited := foldPairs(b, dedupe,
 		func() map[string]float64 { return map[string]float64{} },
 		func(local map[string]float64, w int, i, j int32) {
 			var lv [maxComparisons]uint8
-			lev.levels(i, j, memos[w], lv[:nc])
+			lev.Levels(i, j, memos[w], lv[:nc])
 			local[string(lv[:nc])]++
 		},
 		func(local map[string]float64) {

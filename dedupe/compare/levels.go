@@ -1,10 +1,9 @@
-package dedupe
+package compare
 
 import (
 	"fmt"
 	"math"
 	"runtime"
-	"strconv"
 	"strings"
 )
 
@@ -25,9 +24,10 @@ const (
 	levelElse
 )
 
-// maxLevels keeps a level in 4 bits so a pair's levels pack into a uint64
-// pattern key during EM.
-const maxLevels = 16
+// MaxLevels is the most levels a comparison may have: a level fits in 4
+// bits, and a scorer can keep MaxLevels weights per comparison in one
+// flat table.
+const MaxLevels = 16
 
 var levelKinds = map[string]levelKind{
 	"null":                levelNull,
@@ -44,11 +44,11 @@ var levelKinds = map[string]levelKind{
 	"else":                levelElse,
 }
 
-// cLevel is a Level compiled against a table's prepared columns.
+// cLevel is a Level compiled against prepared columns.
 type cLevel struct {
 	kind   levelKind
-	col    *colData
-	other  *colData // swapped: the other column, same transform
+	col    *Column
+	other  *Column // swapped: the other column, same transform
 	thr    float64
 	dist   int
 	unit   string
@@ -58,15 +58,15 @@ type cLevel struct {
 	onBase bool // col is the comparison's base column (no transform)
 }
 
-// cComparison is a Comparison compiled for fast, allocation-free scoring.
-type cComparison struct {
+// Compiled is a Comparison compiled for fast, allocation-free scoring.
+type Compiled struct {
 	name   string
-	base   *colData
+	base   *Column
 	levels []cLevel
 	// minJW is the lowest threshold of the Jaro-Winkler levels on the
 	// base column: below it the exact value does not matter.
 	minJW float64
-	// tail is the first level that a memo may skip to (see newPairMemo),
+	// tail is the first level that a memo may skip to (see NewMemo),
 	// -1 for none.
 	tail int
 	// nullExact: the first level is null and the second tests the base
@@ -77,18 +77,22 @@ type cComparison struct {
 	differFrom int
 }
 
-func compileComparison(p *prepared, c Comparison) (*cComparison, error) {
-	base, err := p.column(c.Column, "")
+// Compile compiles c against prepared columns: column returns the column
+// name with transform applied ("" for none), and must return the same
+// *Column each time it is asked for the same column and transform, so that
+// levels on the base values are recognised as such.
+func Compile(c Comparison, column func(name, transform string) (*Column, error)) (*Compiled, error) {
+	base, err := column(c.Column, "")
 	if err != nil {
 		return nil, fmt.Errorf("comparison %q: %w", c.Name, err)
 	}
-	cc := &cComparison{name: c.Name, base: base}
+	cc := &Compiled{name: c.Name, base: base}
 	for i, lv := range c.Levels {
 		kind, ok := levelKinds[lv.Type]
 		if !ok {
 			return nil, fmt.Errorf("comparison %q level %d: unknown type %q", c.Name, i, lv.Type)
 		}
-		col, err := p.column(c.Column, lv.Transform)
+		col, err := column(c.Column, lv.Transform)
 		if err != nil {
 			return nil, fmt.Errorf("comparison %q level %d: %w", c.Name, i, err)
 		}
@@ -102,7 +106,7 @@ func compileComparison(p *prepared, c Comparison) (*cComparison, error) {
 				cc.minJW = lv.Threshold
 			}
 		case levelSwapped:
-			if cl.other, err = p.column(lv.Other, lv.Transform); err != nil {
+			if cl.other, err = column(lv.Other, lv.Transform); err != nil {
 				return nil, fmt.Errorf("comparison %q level %d: %w", c.Name, i, err)
 			}
 			col.signatures()
@@ -127,22 +131,32 @@ func compileComparison(p *prepared, c Comparison) (*cComparison, error) {
 	return cc, nil
 }
 
-// level returns the index of the first level that holds for records i, j.
+// Name is the comparison's name.
+func (c *Compiled) Name() string { return c.name }
+
+// Base is the comparison's column, untransformed.
+func (c *Compiled) Base() *Column { return c.base }
+
+// LevelColumn is the column level l compares (Base unless the level has a
+// transform).
+func (c *Compiled) LevelColumn(l int) *Column { return c.levels[l].col }
+
+// Level returns the index of the first level that holds for records i, j.
 // Levels other than null and else need both values present; a pair that
 // meets none of them falls to the last level.
-func (c *cComparison) level(i, j int32) uint8 {
-	return c.levelMemo(i, j, nil)
+func (c *Compiled) Level(i, j int32) uint8 {
+	return c.LevelMemo(i, j, nil)
 }
 
-// levelMemo is level with a worker's memo of the comparison's tail (see
-// newPairMemo); a nil memo computes every level.
-func (c *cComparison) levelMemo(i, j int32, memo []uint64) uint8 {
+// LevelMemo is Level with a worker's memo of the comparison's tail (see
+// NewMemo); a nil memo computes every level.
+func (c *Compiled) LevelMemo(i, j int32, memo []uint64) uint8 {
 	return c.rest(i, j, 0, c.base.id[i], c.base.id[j], memo)
 }
 
 // rest is the level of records i and j with base value ids a and b when
 // none of the levels before from holds.
-func (c *cComparison) rest(i, j int32, from int, a, b uint32, memo []uint64) uint8 {
+func (c *Compiled) rest(i, j int32, from int, a, b uint32, memo []uint64) uint8 {
 	last := uint8(len(c.levels) - 1)
 	if memo == nil {
 		if l := c.scan(i, j, from, len(c.levels), a, b); l != noLevel {
@@ -166,21 +180,21 @@ func (c *cComparison) rest(i, j int32, from int, a, b uint32, memo []uint64) uin
 	return l
 }
 
-// leveler computes the levels of all comparisons of a pair. Each record's
+// Leveler computes the levels of all comparisons of a pair. Each record's
 // base value ids for all comparisons sit side by side, so the null and
 // exact tests that settle most comparisons read two short rows instead of
 // two values from every comparison's own column.
-type leveler struct {
-	comps []*cComparison
+type Leveler struct {
+	comps []*Compiled
 	ids   []uint32 // ids[i*len(comps)+c]: record i's base value id in comparison c
 }
 
-func newLeveler(comps []*cComparison) *leveler {
+func NewLeveler(comps []*Compiled) *Leveler {
 	nc, n := len(comps), 0
 	if nc > 0 {
 		n = len(comps[0].base.id)
 	}
-	lv := &leveler{comps: comps, ids: make([]uint32, n*nc)}
+	lv := &Leveler{comps: comps, ids: make([]uint32, n*nc)}
 	for c, cc := range comps {
 		for i, id := range cc.base.id {
 			lv.ids[i*nc+c] = id
@@ -189,16 +203,16 @@ func newLeveler(comps []*cComparison) *leveler {
 	return lv
 }
 
-// row is record i's base value ids, one per comparison.
-func (lv *leveler) row(i int32) []uint32 {
+// Row is record i's base value ids, one per comparison.
+func (lv *Leveler) Row(i int32) []uint32 {
 	nc := len(lv.comps)
 	return lv.ids[int(i)*nc : int(i)*nc+nc]
 }
 
-// levels fills out, one level per comparison, for records i and j; memo is
-// the worker's pair memo (newPairMemo) or nil.
-func (lv *leveler) levels(i, j int32, memo [][]uint64, out []uint8) {
-	ri, rj := lv.row(i), lv.row(j)
+// Levels fills out, one level per comparison, for records i and j; memo is
+// the worker's pair memo (NewMemo) or nil.
+func (lv *Leveler) Levels(i, j int32, memo Memo, out []uint8) {
+	ri, rj := lv.Row(i), lv.Row(j)
 	out = out[:len(ri)]
 	for c, cc := range lv.comps {
 		a, b := ri[c], rj[c]
@@ -227,7 +241,7 @@ const noLevel = 0xff
 
 // scan tests levels from..to-1 in order and returns the first that holds,
 // or noLevel; baseA and baseB are the records' base value ids.
-func (c *cComparison) scan(i, j int32, from, to int, baseA, baseB uint32) uint8 {
+func (c *Compiled) scan(i, j int32, from, to int, baseA, baseB uint32) uint8 {
 	jw := -1.0
 	for li := from; li < to; li++ {
 		lv := &c.levels[li]
@@ -269,7 +283,12 @@ func (c *cComparison) scan(i, j int32, from, to int, baseA, baseB uint32) uint8 
 // in the caches alongside the records' data.
 const memoBits = 11
 
-// newPairMemo returns one worker's memo for comps. Past its swapped levels
+// Memo is one worker's memo of pair levels: a table per comparison, nil
+// for a comparison that is computed directly (see NewMemo). A goroutine
+// must not use another's Memo.
+type Memo [][]uint64
+
+// NewMemo returns one worker's memo for comps. Past its swapped levels
 // a comparison's level depends on the two base values only, and pairs of
 // different values repeat a lot (cities, titles, first names), so each
 // comparison with a costly level there (Jaro-Winkler, edit distance beyond
@@ -277,8 +296,8 @@ const memoBits = 11
 // level. A slot packs both ids (28 bits each) and the level plus one (0 is
 // empty). Comparisons without such a level, or with too many values to
 // pack, get nil and are computed directly.
-func newPairMemo(comps []*cComparison) [][]uint64 {
-	memo := make([][]uint64, len(comps))
+func NewMemo(comps []*Compiled) Memo {
+	memo := make(Memo, len(comps))
 	for c, cc := range comps {
 		if cc.tail >= 0 {
 			memo[c] = make([]uint64, 1<<memoBits)
@@ -287,18 +306,19 @@ func newPairMemo(comps []*cComparison) [][]uint64 {
 	return memo
 }
 
-// newPairMemos returns one pair memo per worker of blocking.runTasks.
-func newPairMemos(comps []*cComparison) [][][]uint64 {
-	m := make([][][]uint64, runtime.GOMAXPROCS(0))
+// NewMemos returns one pair memo per worker of a pool of GOMAXPROCS
+// workers.
+func NewMemos(comps []*Compiled) []Memo {
+	m := make([]Memo, runtime.GOMAXPROCS(0))
 	for w := range m {
-		m[w] = newPairMemo(comps)
+		m[w] = NewMemo(comps)
 	}
 	return m
 }
 
 // setTail finds the first costly level after the last swapped one (-1
 // when there is none or the ids do not fit a memo slot).
-func (c *cComparison) setTail() {
+func (c *Compiled) setTail() {
 	c.tail = -1
 	if len(c.base.count) >= 1<<28 {
 		return
@@ -385,7 +405,7 @@ func (lv *cLevel) swappedHolds(i, j int32) bool {
 }
 
 func dateWithin(lv *cLevel, i, j int32) bool {
-	if lv.day[i] == noDate || lv.day[j] == noDate {
+	if lv.day[i] == NoDate || lv.day[j] == NoDate {
 		return false
 	}
 	switch lv.unit {
@@ -411,34 +431,4 @@ func initialsAgree(a, b string) bool {
 
 func isInitial(s string) bool {
 	return len(s) == 1 || (len(s) == 2 && s[1] == '.')
-}
-
-// label names a level for reports and the waterfall.
-func (lv Level) label() string {
-	var b strings.Builder
-	b.WriteString(lv.Type)
-	switch levelKinds[lv.Type] {
-	case levelJaroWinkler, levelNumericRatio:
-		b.WriteString(">=" + strconv.FormatFloat(lv.Threshold, 'g', -1, 64))
-	case levelLevenshtein, levelDamerau:
-		b.WriteString("<=" + strconv.Itoa(lv.Distance))
-	case levelDateDiff:
-		unit := lv.Unit
-		if unit == "" {
-			unit = "days"
-		}
-		b.WriteString("<=" + strconv.Itoa(lv.Distance) + " " + unit)
-	case levelSwapped:
-		b.WriteString(" with " + lv.Other)
-		if lv.Threshold > 0 {
-			b.WriteString(" jaro_winkler>=" + strconv.FormatFloat(lv.Threshold, 'g', -1, 64))
-		}
-	}
-	if lv.Transform != "" {
-		b.WriteString(" on " + lv.Transform)
-	}
-	if lv.TermFrequency {
-		b.WriteString(" (tf)")
-	}
-	return b.String()
 }

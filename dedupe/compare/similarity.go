@@ -1,4 +1,4 @@
-package dedupe
+package compare
 
 import (
 	"math/bits"
@@ -28,7 +28,7 @@ func jaroWinkler(a, b string) float64 {
 // (counted in letterBucket buckets), and the Winkler bonus is at most the
 // common prefix, so Jaro-Winkler is at most that of a string pair with
 // that many matches and no transpositions.
-func jaroWinklerBounded(c *colData, i, j int32, floor float64) float64 {
+func jaroWinklerBounded(c *Column, i, j int32, floor float64) float64 {
 	return jaroWinklerCross(c, i, c, j, floor)
 }
 
@@ -38,7 +38,7 @@ func jaroWinklerBounded(c *colData, i, j int32, floor float64) float64 {
 // The bound is tested twice: first from the letter counts alone, taking
 // the largest prefix bonus (4), so that most dissimilar pairs are rejected
 // without reading the strings; then with the actual common prefix.
-func jaroWinklerCross(ca *colData, i int32, cb *colData, j int32, floor float64) float64 {
+func jaroWinklerCross(ca *Column, i int32, cb *Column, j int32, floor float64) float64 {
 	sa, sb := ca.sig[i], cb.sig[j]
 	if sa == notShort || sb == notShort {
 		return jaroWinkler(ca.val[i], cb.val[j])

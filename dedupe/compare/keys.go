@@ -1,4 +1,4 @@
-package dedupe
+package compare
 
 import (
 	"fmt"
@@ -11,20 +11,26 @@ import (
 	"github.com/antzucaro/matchr"
 )
 
-// transform maps a raw value to a key once per record; "" means null. Keys
+// Transform maps a raw value to a key once per record; "" means null. Keys
 // are computed per record, never per pair, because phonetic codes cost
 // hundreds of nanoseconds and allocate.
-type transform struct {
+type Transform struct {
 	name string
 	fn   func(string) string
 }
 
-// parseKeyExpr splits "column[:transform[:arg]]".
-func parseKeyExpr(expr string) (column string, tr transform, err error) {
+// Name is the transform's canonical name ("exact" for none, "prefix:3").
+func (t Transform) Name() string { return t.name }
+
+// ParseKeyExpr splits "column[:transform[:arg]]", a blocking key or a
+// level's column and transform. The transforms are exact and lower (the
+// value as BuildColumn prepares it), prefix:N, dmetaphone, nysiis, soundex,
+// email_key, digits, year and sorted_tokens.
+func ParseKeyExpr(expr string) (column string, tr Transform, err error) {
 	col, rest, hasTr := strings.Cut(expr, ":")
 	col = strings.TrimSpace(col)
 	if col == "" {
-		return "", transform{}, fmt.Errorf("key %q: column is empty", expr)
+		return "", Transform{}, fmt.Errorf("key %q: column is empty", expr)
 	}
 	if !hasTr {
 		tr, _ = parseTransform("")
@@ -32,45 +38,45 @@ func parseKeyExpr(expr string) (column string, tr transform, err error) {
 	}
 	tr, err = parseTransform(rest)
 	if err != nil {
-		return "", transform{}, fmt.Errorf("key %q: %w", expr, err)
+		return "", Transform{}, fmt.Errorf("key %q: %w", expr, err)
 	}
 	return col, tr, nil
 }
 
 // parseTransform resolves a transform name such as "prefix:3"; "" and
 // "exact" keep the value as given.
-func parseTransform(spec string) (transform, error) {
+func parseTransform(spec string) (Transform, error) {
 	name, arg, hasArg := strings.Cut(strings.TrimSpace(spec), ":")
 	if hasArg && name != "prefix" {
-		return transform{}, fmt.Errorf("transform %q takes no argument", name)
+		return Transform{}, fmt.Errorf("transform %q takes no argument", name)
 	}
 	switch name {
 	case "", "exact":
-		return transform{"exact", func(s string) string { return s }}, nil
+		return Transform{"exact", func(s string) string { return s }}, nil
 	case "lower":
-		return transform{"lower", lowerTrim}, nil
+		return Transform{"lower", lowerTrim}, nil
 	case "prefix":
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 {
-			return transform{}, fmt.Errorf("transform %q: prefix needs a positive length, e.g. prefix:3", spec)
+			return Transform{}, fmt.Errorf("transform %q: prefix needs a positive length, e.g. prefix:3", spec)
 		}
-		return transform{"prefix:" + strconv.Itoa(n), func(s string) string { return prefixRunes(lowerTrim(s), n) }}, nil
+		return Transform{"prefix:" + strconv.Itoa(n), func(s string) string { return prefixRunes(lowerTrim(s), n) }}, nil
 	case "dmetaphone":
-		return transform{name, func(s string) string { return phonetic(s, dmetaphone) }}, nil
+		return Transform{name, func(s string) string { return phonetic(s, dmetaphone) }}, nil
 	case "nysiis":
-		return transform{name, func(s string) string { return phonetic(s, matchr.NYSIIS) }}, nil
+		return Transform{name, func(s string) string { return phonetic(s, matchr.NYSIIS) }}, nil
 	case "soundex":
-		return transform{name, func(s string) string { return phonetic(s, matchr.Soundex) }}, nil
+		return Transform{name, func(s string) string { return phonetic(s, matchr.Soundex) }}, nil
 	case "email_key":
-		return transform{name, emailKey}, nil
+		return Transform{name, emailKey}, nil
 	case "digits":
-		return transform{name, digitsOnly}, nil
+		return Transform{name, digitsOnly}, nil
 	case "year":
-		return transform{name, yearOf}, nil
+		return Transform{name, yearOf}, nil
 	case "sorted_tokens":
-		return transform{name, sortedTokens}, nil
+		return Transform{name, sortedTokens}, nil
 	}
-	return transform{}, fmt.Errorf("unknown transform %q (want exact, lower, prefix:N, dmetaphone, nysiis, soundex, email_key, digits, year, sorted_tokens)", spec)
+	return Transform{}, fmt.Errorf("unknown transform %q (want exact, lower, prefix:N, dmetaphone, nysiis, soundex, email_key, digits, year, sorted_tokens)", spec)
 }
 
 func lowerTrim(s string) string {

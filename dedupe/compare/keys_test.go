@@ -1,4 +1,4 @@
-package dedupe
+package compare
 
 import (
 	"math/rand/v2"
@@ -40,8 +40,8 @@ func TestTransforms_MapValuesToKeys(t *testing.T) {
 
 func TestParseKeyExpr_RejectsBadSpecs(t *testing.T) {
 	for _, expr := range []string{"", ":lower", "name:prefix", "name:prefix:0", "name:prefix:x", "name:lower:3", "name:stem"} {
-		if _, _, err := parseKeyExpr(expr); err == nil {
-			t.Errorf("parseKeyExpr(%q) accepted a bad key", expr)
+		if _, _, err := ParseKeyExpr(expr); err == nil {
+			t.Errorf("ParseKeyExpr(%q) accepted a bad key", expr)
 		}
 	}
 }
@@ -78,13 +78,13 @@ func TestParseDate_ReadsCommonLayouts(t *testing.T) {
 		{"1970/01/02", 1},
 		{"02/01/1970", 1},
 		{"2000-03-01T10:00:00Z", 11017},
-		{"2000-13-01", noDate},
-		{"yesterday", noDate},
-		{"", noDate},
+		{"2000-13-01", NoDate},
+		{"yesterday", NoDate},
+		{"", NoDate},
 	}
 	for _, tc := range cases {
-		if got, _ := parseDate(tc.in); got != tc.wantDay {
-			t.Errorf("parseDate(%q) = %d, want %d", tc.in, got, tc.wantDay)
+		if got, _ := ParseDate(tc.in); got != tc.wantDay {
+			t.Errorf("ParseDate(%q) = %d, want %d", tc.in, got, tc.wantDay)
 		}
 	}
 }

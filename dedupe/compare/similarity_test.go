@@ -1,4 +1,4 @@
-package dedupe
+package compare
 
 import (
 	"math"
@@ -59,12 +59,11 @@ func TestJaroWinklerBounded_NeverHidesAValueAboveFloor(t *testing.T) {
 	for i := range other {
 		other[i] = vals[rng.IntN(len(vals))]
 	}
-	p := newPrepared(&Table{IDs: make([]string, len(vals)), Cols: map[string][]string{"v": vals, "w": other}})
-	col, err := p.column("v", "")
+	col, err := BuildColumn(vals, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	col2, err := p.column("w", "")
+	col2, err := BuildColumn(other, "")
 	if err != nil {
 		t.Fatal(err)
 	}
