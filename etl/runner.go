@@ -110,9 +110,21 @@ type RunContext struct {
 	// PoisonPools makes the run's pooled Arrow buffers poison what they
 	// free, so a value read after its batch's Release shows (tests set it).
 	PoisonPools bool
+	// WallClock is the wall clock of bookkeeping only: the markers'
+	// started_at and the manifest's times. nil is time.Now. No data a run
+	// writes may read it (tests move it to prove that).
+	WallClock func() time.Time
 
 	// base is the committed state this run builds on (see ResolveBase).
 	base *StateVersion
+}
+
+// wallNow reads the wall clock of bookkeeping (see WallClock), in UTC.
+func (rc *RunContext) wallNow() time.Time {
+	if rc.WallClock != nil {
+		return rc.WallClock().UTC()
+	}
+	return time.Now().UTC()
 }
 
 var runIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
@@ -230,7 +242,7 @@ func runStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error
 	if err := storage.DeletePrefix(ctx, rc.Work, prefix); err != nil {
 		return nil, fmt.Errorf("clear %s: %w", prefix, err)
 	}
-	start := time.Now()
+	start, startedAt := time.Now(), rc.wallNow()
 	requestsBefore := rc.s3Requests()
 	defer applyMemoryBudget(s)()
 	rc.Log.Info("stage started", "stage", s.Name(), "run_id", rc.RunID)
@@ -248,7 +260,7 @@ func runStage(ctx context.Context, rc *RunContext, s Stage) (*StageResult, error
 	res.Version = version.Version
 	res.Fingerprint = fp
 	res.Inputs = inputs
-	res.StartedAt = start.UTC()
+	res.StartedAt = startedAt
 	res.DurationMS = time.Since(start).Milliseconds()
 	res.S3Requests = rc.s3Requests() - requestsBefore
 	failpoint("stage-" + s.Name() + "-before-marker")

@@ -125,7 +125,7 @@ func (Publish) stillValid(ctx context.Context, rc *RunContext, res *StageResult)
 func (p Publish) Run(ctx context.Context, rc *RunContext) (*StageResult, error) {
 	date := rc.RunDate.Format(time.DateOnly)
 	m := &Manifest{RunID: rc.RunID, RunDate: date, Attempt: newAttempt(), Version: version.Version,
-		ConfigHash: rc.Config.Hash(), StartedAt: time.Now().UTC(), Datasets: map[string]ManifestDataset{}}
+		ConfigHash: rc.Config.Hash(), StartedAt: rc.wallNow(), Datasets: map[string]ManifestDataset{}}
 	m.State = StateVersion{RunID: rc.RunID, RunDate: date, Attempt: m.Attempt}
 	datasets := publishedNames(p.Stages)
 	if err := WriteJSON(ctx, rc.State, statePending, pendingPublish{StateVersion: m.State, StartedAt: m.StartedAt, Datasets: datasets}); err != nil {
@@ -153,7 +153,7 @@ func (p Publish) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 		return nil, err
 	}
 	failpoint("publish-stale-removed")
-	m.FinishedAt = time.Now().UTC()
+	m.FinishedAt = rc.wallNow()
 	if err := WriteJSON(ctx, rc.Output, RunPrefix(rc.RunID)+"_manifest.json", m); err != nil {
 		return nil, fmt.Errorf("write manifest: %w", err)
 	}
