@@ -288,7 +288,7 @@ func (s *SourceConfig) validate(path string, canonical []string) []error {
 	if !validFormats[s.Format] {
 		add("%s.format: must be auto, csv, jsonl or parquet, got %q", path, s.Format)
 	}
-	if _, err := CsvDelimiter(s.CSV.Delimiter); err != nil {
+	if _, err := CSVDelimiter(s.CSV.Delimiter); err != nil {
 		add("%s.csv.delimiter: %v", path, err)
 	}
 	if !validEncoding(s.CSV.Encoding) {
@@ -332,7 +332,7 @@ func validEncoding(e string) bool {
 	return false
 }
 
-func CsvDelimiter(d string) (byte, error) {
+func CSVDelimiter(d string) (byte, error) {
 	switch d {
 	case "":
 		return 0, nil

@@ -213,7 +213,7 @@ func objectHeader(ctx context.Context, store storage.Store, o storage.ObjectInfo
 	if format == "jsonl" {
 		return nil, nil
 	}
-	delim, _ := CsvDelimiter(src.CSV.Delimiter)
+	delim, _ := CSVDelimiter(src.CSV.Delimiter)
 	header, _, err := readers.SniffHeader(io.Reader(br), readers.CSVOptions{Delimiter: delim})
 	return header, err
 }

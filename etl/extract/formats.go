@@ -21,7 +21,7 @@ import (
 )
 
 func (sr *sourceRun) extractCSV(ctx context.Context, o storage.ObjectInfo, text io.Reader, sink *objectSink) error {
-	delim, _ := etl.CsvDelimiter(sr.src.CSV.Delimiter)
+	delim, _ := etl.CSVDelimiter(sr.src.CSV.Delimiter)
 	cr, err := readers.NewCSVReader(text, readers.CSVOptions{Delimiter: delim, MaxFieldBytes: sr.rc.Config.Extract.MaxFieldBytes})
 	if err != nil {
 		bad := classifyReadError(err)
