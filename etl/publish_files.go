@@ -146,8 +146,8 @@ type partFile struct {
 
 var partFilePattern = regexp.MustCompile(`^part-(.+)-([0-9a-f]{8})-[0-9]{5}\.parquet$`)
 
-// publishedNames are the output datasets the stages offer.
-func publishedNames(stages []Stage) []string {
+// PublishedNames are the output datasets the stages offer.
+func PublishedNames(stages []Stage) []string {
 	seen := map[string]bool{"rejects": true}
 	names := []string{"rejects"}
 	for _, s := range stages {

@@ -127,7 +127,7 @@ func (p Publish) Run(ctx context.Context, rc *RunContext) (*StageResult, error) 
 	m := &Manifest{RunID: rc.RunID, RunDate: date, Attempt: newAttempt(), Version: version.Version,
 		ConfigHash: rc.Config.Hash(), StartedAt: rc.wallNow(), Datasets: map[string]ManifestDataset{}}
 	m.State = StateVersion{RunID: rc.RunID, RunDate: date, Attempt: m.Attempt}
-	datasets := publishedNames(p.Stages)
+	datasets := PublishedNames(p.Stages)
 	if err := WriteJSON(ctx, rc.State, statePending, pendingPublish{StateVersion: m.State, StartedAt: m.StartedAt, Datasets: datasets}); err != nil {
 		return nil, fmt.Errorf("write state %s: %w", statePending, err)
 	}

@@ -142,6 +142,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.AddCommand(newEvalCmd(g, stdout, stderr))
 	root.AddCommand(newExplainCmd(g, stdout, stderr))
+	root.AddCommand(newStateCmd(g, stdout, stderr))
 	root.AddCommand(newConfigCmd(stdout))
 	root.AddCommand(newFixturesCmd(g, stdout, stderr))
 	root.AddCommand(newVersionCmd(stdout))
