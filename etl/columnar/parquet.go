@@ -65,18 +65,9 @@ type ParquetWriter struct {
 	fw     *pqarrow.FileWriter
 	schema *arrow.Schema
 	rows   int64
-	// held are the records of the open row group. The Parquet writer's
-	// string statistics (page and chunk min/max) alias the values they
-	// were computed from until the row group is closed, so its records
-	// stay retained until then: released into a pool earlier, the
-	// footer would carry reused or poisoned bytes, and a re-run would not
-	// write the same file.
-	held []heldRecord
-}
-
-type heldRecord struct {
-	rec arrow.Record
-	end int64 // w.rows after it
+	// arena keeps the open row group's string bytes, which the writer's
+	// statistics alias (see statArena).
+	arena statArena
 }
 
 // Schema is the schema the file is written with.
@@ -156,34 +147,15 @@ func (w *ParquetWriter) Write(rec arrow.Record) error {
 	if rec.NumRows() == 0 {
 		return nil
 	}
-	if err := w.fw.WriteBuffered(rec); err != nil {
+	detached := w.arena.detach(rec, w.rows+rec.NumRows())
+	defer detached.Release()
+	if err := w.fw.WriteBuffered(detached); err != nil {
 		return fmt.Errorf("write %s: %w", w.key, err)
 	}
 	w.rows += rec.NumRows()
-	rec.Retain()
-	w.held = append(w.held, heldRecord{rec, w.rows})
 	// A row group before the one holding the last row written is closed.
-	open := (w.rows - 1) / RowGroupRows * RowGroupRows
-	n := 0
-	for _, h := range w.held {
-		if h.end <= open {
-			h.rec.Release()
-			continue
-		}
-		w.held[n] = h
-		n++
-	}
-	clear(w.held[n:])
-	w.held = w.held[:n]
+	w.arena.closed((w.rows - 1) / RowGroupRows * RowGroupRows)
 	return nil
-}
-
-// release lets go of the held records once the file is closed or aborted.
-func (w *ParquetWriter) release() {
-	for _, h := range w.held {
-		h.rec.Release()
-	}
-	w.held = nil
 }
 
 // Rows is the number of rows written so far.
@@ -192,7 +164,6 @@ func (w *ParquetWriter) Rows() int64 { return w.rows }
 // Close finishes the file and commits the object.
 func (w *ParquetWriter) Close() (FileInfo, error) {
 	err := w.fw.Close()
-	w.release()
 	if err != nil {
 		_ = w.obj.Abort()
 		return FileInfo{}, fmt.Errorf("close %s: %w", w.key, err)
@@ -205,7 +176,6 @@ func (w *ParquetWriter) Close() (FileInfo, error) {
 
 // Abort discards the file.
 func (w *ParquetWriter) Abort() {
-	w.release()
 	_ = w.obj.Abort()
 }
 
