@@ -74,14 +74,33 @@ type ParquetWriter struct {
 func (w *ParquetWriter) Schema() *arrow.Schema { return w.schema }
 
 type countingWriter struct {
-	w io.Writer
-	n int64
+	w   io.Writer
+	n   int64
+	err error // the first write error
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
+	if err != nil && c.err == nil {
+		c.err = err
+	}
 	return n, err
+}
+
+// newFileWriter is pqarrow.NewFileWriter, whose file writer panics when
+// writing the magic number fails (an upload cancelled by a signal, a
+// store that is gone): that becomes the write's error.
+func newFileWriter(schema *arrow.Schema, cw *countingWriter, props *parquet.WriterProperties) (fw *pqarrow.FileWriter, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if cw.err == nil {
+				panic(r)
+			}
+			fw, err = nil, fmt.Errorf("start the Parquet file: %w", cw.err)
+		}
+	}()
+	return pqarrow.NewFileWriter(schema, cw, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 }
 
 // NewParquetWriter starts a Parquet object at key.
@@ -123,8 +142,7 @@ func NewParquetWriterMem(ctx context.Context, s storage.Store, key string, schem
 		return nil, fmt.Errorf("create %s: %w", key, err)
 	}
 	cw := &countingWriter{w: obj}
-	fw, err := pqarrow.NewFileWriter(schema, cw, parquet.NewWriterProperties(opts...),
-		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	fw, err := newFileWriter(schema, cw, parquet.NewWriterProperties(opts...))
 	if err != nil {
 		_ = obj.Abort()
 		return nil, fmt.Errorf("parquet writer %s: %w", key, err)

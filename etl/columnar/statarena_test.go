@@ -2,6 +2,7 @@ package columnar
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -99,5 +100,29 @@ func TestParquetWriter_StatisticsSurvivePooledBatches(t *testing.T) {
 				t.Errorf("row group %d column %d: max %q, want %q", rg, col, got, wantMax)
 			}
 		}
+	}
+}
+
+// failingStore's objects fail every write, as an upload cancelled by a
+// signal does.
+type failingStore struct{ storage.Store }
+
+type failingObject struct{}
+
+func (failingObject) Write([]byte) (int, error) { return 0, context.Canceled }
+func (failingObject) Close() error              { return context.Canceled }
+func (failingObject) Abort() error              { return nil }
+
+func (failingStore) Create(context.Context, string) (storage.ObjectWriter, error) {
+	return failingObject{}, nil
+}
+
+// Arrow's file writer panics when its first write fails; the writer
+// returns the store's error instead, so a signal never crashes a run.
+func TestNewParquetWriter_FirstWriteFailureIsAnError(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{{Name: "a", Type: arrow.BinaryTypes.String}}, nil)
+	_, err := NewParquetWriter(context.Background(), failingStore{}, "x.parquet", schema, ParquetOptions{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
