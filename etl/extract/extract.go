@@ -11,13 +11,13 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/readers"
 	"github.com/leadsmith/leadsmith/etl/storage"
+	"golang.org/x/sync/errgroup"
 )
 
 // Stage is extract: it streams every object of every source into
@@ -91,44 +91,41 @@ func (Stage) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 		}
 	}
 
-	rej, err := newRejectSink(ctx, rc, rc.DatasetPrefix("extract", "rejects")+"part-00000.parquet")
-	if err != nil {
-		return nil, err
+	// Each source has its own rejects file, written in its reading order,
+	// so that a re-run writes the same files whatever the interleaving of
+	// the sources.
+	for i, sr := range runs {
+		sr.rej = newRejectSink(ctx, rc, rc.DatasetPrefix("extract", "rejects")+fmt.Sprintf("part-%05d.parquet", i))
 	}
 	prog := rc.Progress("extract", total, "bytes")
 	workers := c.Extract.Workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	errs := make([]error, len(runs))
-	sem := make(chan struct{}, workers)
-	for i, sr := range runs {
-		sr.rej, sr.prog = rej, prog
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if err := sr.run(ctx); err != nil {
-				errs[i] = err
-				cancel()
-			}
-		}()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for _, sr := range runs {
+		sr.prog = prog
+		g.Go(func() error { return sr.run(gctx) })
 	}
-	wg.Wait()
+	err := g.Wait()
 	prog.Done()
-	for _, err := range errs {
+	if err != nil {
+		for _, sr := range runs {
+			sr.rej.abort()
+		}
+		return nil, err
+	}
+	var rejFiles []columnar.FileInfo
+	for i, sr := range runs {
+		files, err := sr.rej.close()
 		if err != nil {
-			rej.abort()
+			for _, later := range runs[i+1:] {
+				later.rej.abort()
+			}
 			return nil, err
 		}
-	}
-	rejFiles, err := rej.close()
-	if err != nil {
-		return nil, err
+		rejFiles = append(rejFiles, files...)
 	}
 	res := &etl.StageResult{Datasets: map[string][]columnar.FileInfo{"rejects": rejFiles}}
 	var bad []BadObject

@@ -16,8 +16,8 @@ import (
 // file of huge fields cannot turn rejects into a copy of itself.
 const maxRejectRaw = 64 << 10
 
-// rejectSink collects rejected rows from concurrent readers into one
-// Parquet object. Rejects are rare, so a mutex is cheap enough.
+// rejectSink collects the rejected rows of one source into one Parquet
+// object. Rejects are rare, so a mutex is cheap enough.
 type rejectSink struct {
 	mu   sync.Mutex
 	ctx  context.Context
@@ -30,8 +30,8 @@ type rejectSink struct {
 	rows int64
 }
 
-func newRejectSink(ctx context.Context, rc *etl.RunContext, key string) (*rejectSink, error) {
-	return &rejectSink{ctx: ctx, rc: rc, key: key, b: array.NewRecordBuilder(memory.DefaultAllocator, columnar.RejectsSchema())}, nil
+func newRejectSink(ctx context.Context, rc *etl.RunContext, key string) *rejectSink {
+	return &rejectSink{ctx: ctx, rc: rc, key: key, b: array.NewRecordBuilder(memory.DefaultAllocator, columnar.RejectsSchema())}
 }
 
 // cleanRaw makes raw text storable: valid UTF-8, bounded.

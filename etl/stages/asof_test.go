@@ -59,7 +59,8 @@ func stageDataFiles(t *testing.T, rc *etl.RunContext, stage string) map[string][
 // Re-running a date writes byte-identical data files whatever the wall
 // clock says: two runs of 2026-11-23, each from fresh work and state
 // folders, the second with its wall clock an hour later, stage the same
-// normalize, dedupe and score files.
+// extract (rejects of concurrent sources included), normalize, dedupe and
+// score files.
 func TestRun_SameDateSameDataFiles(t *testing.T) {
 	ctx := context.Background()
 	stages := []etl.Stage{extract.Stage{}, Normalize{}, Dedupe{}, Score{}}
@@ -79,7 +80,7 @@ func TestRun_SameDateSameDataFiles(t *testing.T) {
 		}
 		started[i] = res.StartedAt
 		runs[i] = map[string]map[string][]byte{}
-		for _, st := range []string{"normalize", "dedupe", "score"} {
+		for _, st := range []string{"extract", "normalize", "dedupe", "score"} {
 			runs[i][st] = stageDataFiles(t, rc, st)
 		}
 	}
