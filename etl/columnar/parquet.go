@@ -2,10 +2,14 @@ package columnar
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/bitutil"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/compress"
@@ -16,8 +20,31 @@ import (
 )
 
 // RowGroupRows is the number of rows in one Parquet row group: DuckDB's own
-// default, large enough for good compression and scans.
+// default, large enough for good compression and scans. Wide schemas get
+// fewer, see RowGroupRowsFor.
 const RowGroupRows = 122880
+
+// RowGroupCells bounds the cells (rows times columns) of one row group.
+// Up to 68 columns a row group has RowGroupRows rows; a wider schema has
+// fewer rows, so that what a row group holds in memory grows with its
+// cells, not with its columns times a fixed row count.
+const RowGroupCells = 1 << 23
+
+// minRowGroupRows keeps row groups of very wide schemas from shrinking to
+// a handful of rows, whose footer would outweigh the data.
+const minRowGroupRows = 64
+
+// RowGroupRowsFor is the number of rows in one row group of a schema of
+// cols top-level columns: RowGroupRows, or fewer when that many rows
+// would make more than RowGroupCells cells (at least minRowGroupRows).
+func RowGroupRowsFor(cols int) int64 {
+	return int64(max(minRowGroupRows, min(RowGroupRows, RowGroupCells/max(cols, 1))))
+}
+
+// isWide reports whether a schema of cols top-level columns is written a
+// row group at a time (see ParquetWriter): one whose full row group would
+// exceed RowGroupCells.
+func isWide(cols int) bool { return int64(cols)*RowGroupRows > RowGroupCells }
 
 // BatchRows is the number of rows in one Arrow record batch that stages
 // pass around. Writers buffer batches into full row groups, so batches can
@@ -58,6 +85,16 @@ type FileInfo struct {
 
 // ParquetWriter writes Arrow records to one Parquet object of a Store.
 // Nothing is visible until Close succeeds.
+//
+// A schema of up to 68 columns is written through buffered row groups:
+// every record is encoded into all its column chunks as it comes, and
+// held besides (see held). The column writers of a buffered row group
+// cost kilobytes each, and closing the row group keeps every chunk's last
+// page twice over until the last column is done, so a wider schema (see
+// RowGroupCells) is written a row group at a time instead: its rows are
+// gathered as they come and, once they make a row group, written column
+// after column, only one column writer alive at a time. Memory then grows
+// with the cells of a row group, not with the columns.
 type ParquetWriter struct {
 	key    string
 	obj    storage.ObjectWriter
@@ -65,6 +102,8 @@ type ParquetWriter struct {
 	fw     *pqarrow.FileWriter
 	schema *arrow.Schema
 	rows   int64
+	// groupRows is the number of rows of a row group.
+	groupRows int64
 	// held are the records of the open row group. The Parquet writer's
 	// string statistics (page and chunk min/max) alias the values they
 	// were computed from until the row group is closed, so its records
@@ -72,6 +111,19 @@ type ParquetWriter struct {
 	// footer would carry reused or poisoned bytes, and a re-run would not
 	// write the same file.
 	held []heldRecord
+
+	// Wide schemas only: group gathers the rows not written yet
+	// (groupN of them), column by column; lastCol is the last column of
+	// the row group written last: its chunk stays open, and its
+	// statistics aliased, until the next row group starts or the file
+	// closes (the chunks before it were closed, their statistics copied,
+	// as the next column started).
+	wide    bool
+	mem     memory.Allocator
+	group   []groupColumn
+	groupN  int64
+	lastCol arrow.Array
+	err     error // a row group failed to write: the file is broken
 }
 
 type heldRecord struct {
@@ -109,7 +161,7 @@ func NewParquetWriterMem(ctx context.Context, s storage.Store, key string, schem
 	opts := []parquet.WriterProperty{
 		parquet.WithCompression(codec),
 		parquet.WithDictionaryDefault(false),
-		parquet.WithMaxRowGroupLength(RowGroupRows),
+		parquet.WithMaxRowGroupLength(RowGroupRowsFor(schema.NumFields())),
 		parquet.WithDataPageSize(1 << 20),
 		parquet.WithStats(true),
 		parquet.WithCreatedBy("leadsmith " + version.Version),
@@ -138,7 +190,15 @@ func NewParquetWriterMem(ctx context.Context, s storage.Store, key string, schem
 		_ = obj.Abort()
 		return nil, fmt.Errorf("parquet writer %s: %w", key, err)
 	}
-	return &ParquetWriter{key: key, obj: obj, cw: cw, fw: fw, schema: schema}, nil
+	w := &ParquetWriter{key: key, obj: obj, cw: cw, fw: fw, schema: schema,
+		groupRows: RowGroupRowsFor(schema.NumFields()), wide: isWide(schema.NumFields()), mem: mem}
+	if w.wide {
+		w.group = make([]groupColumn, schema.NumFields())
+		for i, f := range schema.Fields() {
+			w.group[i].str = f.Type.ID() == arrow.STRING
+		}
+	}
+	return w, nil
 }
 
 // dictPath is the Parquet column path of a top-level field: lists store
@@ -151,10 +211,14 @@ func dictPath(f arrow.Field) string {
 }
 
 // Write appends a record; rows are buffered (encoded and compressed) into
-// row groups of RowGroupRows.
+// row groups of RowGroupRowsFor rows, or for a wide schema kept until they
+// make one.
 func (w *ParquetWriter) Write(rec arrow.Record) error {
 	if rec.NumRows() == 0 {
 		return nil
+	}
+	if w.wide {
+		return w.writeWide(rec)
 	}
 	if err := w.fw.WriteBuffered(rec); err != nil {
 		return fmt.Errorf("write %s: %w", w.key, err)
@@ -163,7 +227,7 @@ func (w *ParquetWriter) Write(rec arrow.Record) error {
 	rec.Retain()
 	w.held = append(w.held, heldRecord{rec, w.rows})
 	// A row group before the one holding the last row written is closed.
-	open := (w.rows - 1) / RowGroupRows * RowGroupRows
+	open := (w.rows - 1) / w.groupRows * w.groupRows
 	n := 0
 	for _, h := range w.held {
 		if h.end <= open {
@@ -178,12 +242,165 @@ func (w *ParquetWriter) Write(rec arrow.Record) error {
 	return nil
 }
 
+// writeWide adds rec's rows to the row group being gathered, writing
+// every row group they complete. rec itself is not kept.
+func (w *ParquetWriter) writeWide(rec arrow.Record) error {
+	if w.err != nil {
+		return w.err
+	}
+	if !rec.Schema().Equal(w.schema) {
+		return fmt.Errorf("write %s: record schema does not match the writer's:\nrecord: %s\nwriter: %s", w.key, rec.Schema(), w.schema)
+	}
+	n := rec.NumRows()
+	for from := int64(0); from < n; {
+		to := min(n, from+w.groupRows-w.groupN)
+		for i := range w.group {
+			if err := w.group[i].add(rec.Column(i), int(from), int(to)); err != nil {
+				w.err = fmt.Errorf("write %s: column %s: %w", w.key, w.schema.Field(i).Name, err)
+				return w.err
+			}
+		}
+		w.groupN += to - from
+		w.rows += to - from
+		from = to
+		if w.groupN == w.groupRows {
+			if err := w.writeGroup(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeGroup writes the rows gathered as one row group, column after
+// column. A column is let go of once the next one started, which closed
+// its chunk: the group shrinks as it is written.
+func (w *ParquetWriter) writeGroup() error {
+	// Starting the row group closes the one before, and with it the chunk
+	// of its last column.
+	w.fw.NewRowGroup()
+	w.releaseLastCol()
+	var prev arrow.Array
+	for i := range w.group {
+		col := w.group[i].array(w.schema.Field(i).Type, w.mem)
+		ch := arrow.NewChunked(col.DataType(), []arrow.Array{col})
+		err := w.fw.WriteColumnChunked(ch, 0, w.groupN)
+		ch.Release()
+		if prev != nil {
+			prev.Release()
+		}
+		prev = col
+		if err != nil {
+			prev.Release()
+			w.err = fmt.Errorf("write %s: %w", w.key, err)
+			return w.err
+		}
+	}
+	w.lastCol = prev
+	w.groupN = 0
+	return nil
+}
+
+func (w *ParquetWriter) releaseLastCol() {
+	if w.lastCol != nil {
+		w.lastCol.Release()
+		w.lastCol = nil
+	}
+}
+
+// groupColumn gathers one column of a wide schema's row group. A string
+// column's values are copied back to back into Go slices, which grow by
+// about a quarter at a time and carry no padding. Keeping the records
+// instead (a hundred rows each for 10,000 columns, see extract) took
+// nearly twice the memory: 23 bytes a cell against 12 for values of 7
+// bytes, in buffers rounded up to powers of two plus 64 bytes of
+// alignment, and a few hundred bytes of array headers per column and
+// record. Other columns keep slices of the records' arrays.
+type groupColumn struct {
+	str     bool
+	values  []byte
+	offsets []int32 // len(offsets) == rows+1 once a row is in
+	valid   []byte  // validity bitmap
+	nulls   int
+	rows    int
+	chunks  []arrow.Array
+}
+
+// add appends rows [from, to) of a.
+func (c *groupColumn) add(a arrow.Array, from, to int) error {
+	if from == to {
+		return nil
+	}
+	if !c.str {
+		c.chunks = append(c.chunks, array.NewSlice(a, int64(from), int64(to)))
+		return nil
+	}
+	s := a.(*array.String)
+	offs := s.ValueOffsets()
+	if int64(len(c.values))+int64(offs[to]-offs[from]) > math.MaxInt32 {
+		return errors.New("a row group's values exceed 2 GiB")
+	}
+	if c.offsets == nil {
+		c.offsets = append(c.offsets, 0)
+	}
+	shift := int32(len(c.values)) - offs[from]
+	c.values = append(c.values, s.ValueBytes()[offs[from]-offs[0]:offs[to]-offs[0]]...)
+	for j := from; j < to; j++ {
+		c.offsets = append(c.offsets, offs[j+1]+shift)
+		if c.rows%8 == 0 {
+			c.valid = append(c.valid, 0)
+		}
+		if s.IsValid(j) {
+			bitutil.SetBit(c.valid, c.rows)
+		} else {
+			c.nulls++
+		}
+		c.rows++
+	}
+	return nil
+}
+
+// array hands over the rows gathered as one array and starts afresh: the
+// array keeps the buffers.
+func (c *groupColumn) array(dt arrow.DataType, mem memory.Allocator) arrow.Array {
+	if !c.str {
+		a, err := array.Concatenate(c.chunks, mem)
+		if err != nil {
+			// Slices of arrays of the same field always concatenate.
+			panic(err)
+		}
+		for _, ch := range c.chunks {
+			ch.Release()
+		}
+		c.chunks = nil
+		return a
+	}
+	var valid *memory.Buffer
+	if c.nulls > 0 {
+		valid = memory.NewBufferBytes(c.valid)
+	}
+	data := array.NewData(dt, c.rows, []*memory.Buffer{valid,
+		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(c.offsets)), memory.NewBufferBytes(c.values)}, nil, c.nulls, 0)
+	a := array.MakeFromData(data)
+	data.Release()
+	*c = groupColumn{str: true}
+	return a
+}
+
 // release lets go of the held records once the file is closed or aborted.
 func (w *ParquetWriter) release() {
 	for _, h := range w.held {
 		h.rec.Release()
 	}
 	w.held = nil
+	for i := range w.group {
+		for _, ch := range w.group[i].chunks {
+			ch.Release()
+		}
+		w.group[i] = groupColumn{str: w.group[i].str}
+	}
+	w.groupN = 0
+	w.releaseLastCol()
 }
 
 // Rows is the number of rows written so far.
@@ -191,7 +408,13 @@ func (w *ParquetWriter) Rows() int64 { return w.rows }
 
 // Close finishes the file and commits the object.
 func (w *ParquetWriter) Close() (FileInfo, error) {
-	err := w.fw.Close()
+	err := w.err
+	if err == nil && w.groupN > 0 {
+		err = w.writeGroup()
+	}
+	if err == nil {
+		err = w.fw.Close()
+	}
 	w.release()
 	if err != nil {
 		_ = w.obj.Abort()
