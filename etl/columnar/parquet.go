@@ -16,8 +16,31 @@ import (
 )
 
 // RowGroupRows is the number of rows in one Parquet row group: DuckDB's own
-// default, large enough for good compression and scans.
+// default, large enough for good compression and scans. Wide schemas get
+// fewer, see RowGroupRowsFor.
 const RowGroupRows = 122880
+
+// RowGroupCells bounds the cells (rows times columns) of one row group.
+// Up to 68 columns a row group has RowGroupRows rows; a wider schema has
+// fewer rows, so that what a row group holds in memory grows with its
+// cells, not with its columns times a fixed row count.
+const RowGroupCells = 1 << 23
+
+// minRowGroupRows keeps row groups of very wide schemas from shrinking to
+// a handful of rows, whose footer would outweigh the data.
+const minRowGroupRows = 64
+
+// RowGroupRowsFor is the number of rows in one row group of a schema of
+// cols top-level columns: RowGroupRows, or fewer when that many rows
+// would make more than RowGroupCells cells (at least minRowGroupRows).
+func RowGroupRowsFor(cols int) int64 {
+	return int64(max(minRowGroupRows, min(RowGroupRows, RowGroupCells/max(cols, 1))))
+}
+
+// isWide reports whether a schema of cols top-level columns is written a
+// row group at a time (see ParquetWriter): one whose full row group would
+// exceed RowGroupCells.
+func isWide(cols int) bool { return int64(cols)*RowGroupRows > RowGroupCells }
 
 // BatchRows is the number of rows in one Arrow record batch that stages
 // pass around. Writers buffer batches into full row groups, so batches can
@@ -58,6 +81,16 @@ type FileInfo struct {
 
 // ParquetWriter writes Arrow records to one Parquet object of a Store.
 // Nothing is visible until Close succeeds.
+//
+// A schema of up to 68 columns is written through buffered row groups:
+// every record is encoded into all its column chunks as it comes, its
+// string values copied to the arena (see statArena). The column writers
+// of a buffered row group cost kilobytes each, and closing the row group keeps every chunk's last
+// page twice over until the last column is done, so a wider schema (see
+// RowGroupCells) is written a row group at a time instead: its rows are
+// gathered as they come and, once they make a row group, written column
+// after column, only one column writer alive at a time. Memory then grows
+// with the cells of a row group, not with the columns.
 type ParquetWriter struct {
 	key    string
 	obj    storage.ObjectWriter
@@ -65,9 +98,24 @@ type ParquetWriter struct {
 	fw     *pqarrow.FileWriter
 	schema *arrow.Schema
 	rows   int64
+	// groupRows is the number of rows of a row group.
+	groupRows int64
 	// arena keeps the open row group's string bytes, which the writer's
 	// statistics alias (see statArena).
 	arena statArena
+
+	// Wide schemas only: group gathers the rows not written yet
+	// (groupN of them), column by column; lastCol is the last column of
+	// the row group written last: its chunk stays open, and its
+	// statistics aliased, until the next row group starts or the file
+	// closes (the chunks before it were closed, their statistics copied,
+	// as the next column started).
+	wide    bool
+	mem     memory.Allocator
+	group   []groupColumn
+	groupN  int64
+	lastCol arrow.Array
+	err     error // a row group failed to write: the file is broken
 }
 
 // Schema is the schema the file is written with.
@@ -119,7 +167,7 @@ func NewParquetWriterMem(ctx context.Context, s storage.Store, key string, schem
 	opts := []parquet.WriterProperty{
 		parquet.WithCompression(codec),
 		parquet.WithDictionaryDefault(false),
-		parquet.WithMaxRowGroupLength(RowGroupRows),
+		parquet.WithMaxRowGroupLength(RowGroupRowsFor(schema.NumFields())),
 		parquet.WithDataPageSize(1 << 20),
 		parquet.WithStats(true),
 		parquet.WithCreatedBy("leadsmith " + version.Version),
@@ -147,7 +195,15 @@ func NewParquetWriterMem(ctx context.Context, s storage.Store, key string, schem
 		_ = obj.Abort()
 		return nil, fmt.Errorf("parquet writer %s: %w", key, err)
 	}
-	return &ParquetWriter{key: key, obj: obj, cw: cw, fw: fw, schema: schema}, nil
+	w := &ParquetWriter{key: key, obj: obj, cw: cw, fw: fw, schema: schema,
+		groupRows: RowGroupRowsFor(schema.NumFields()), wide: isWide(schema.NumFields()), mem: mem}
+	if w.wide {
+		w.group = make([]groupColumn, schema.NumFields())
+		for i, f := range schema.Fields() {
+			w.group[i].str = f.Type.ID() == arrow.STRING
+		}
+	}
+	return w, nil
 }
 
 // dictPath is the Parquet column path of a top-level field: lists store
@@ -160,10 +216,14 @@ func dictPath(f arrow.Field) string {
 }
 
 // Write appends a record; rows are buffered (encoded and compressed) into
-// row groups of RowGroupRows.
+// row groups of RowGroupRowsFor rows, or for a wide schema kept until they
+// make one.
 func (w *ParquetWriter) Write(rec arrow.Record) error {
 	if rec.NumRows() == 0 {
 		return nil
+	}
+	if w.wide {
+		return w.writeWide(rec)
 	}
 	detached := w.arena.detach(rec, w.rows+rec.NumRows())
 	defer detached.Release()
@@ -172,7 +232,7 @@ func (w *ParquetWriter) Write(rec arrow.Record) error {
 	}
 	w.rows += rec.NumRows()
 	// A row group before the one holding the last row written is closed.
-	w.arena.closed((w.rows - 1) / RowGroupRows * RowGroupRows)
+	w.arena.closed((w.rows - 1) / w.groupRows * w.groupRows)
 	return nil
 }
 
@@ -181,7 +241,14 @@ func (w *ParquetWriter) Rows() int64 { return w.rows }
 
 // Close finishes the file and commits the object.
 func (w *ParquetWriter) Close() (FileInfo, error) {
-	err := w.fw.Close()
+	err := w.err
+	if err == nil && w.groupN > 0 {
+		err = w.writeGroup()
+	}
+	if err == nil {
+		err = w.fw.Close()
+	}
+	w.release()
 	if err != nil {
 		_ = w.obj.Abort()
 		return FileInfo{}, fmt.Errorf("close %s: %w", w.key, err)
@@ -194,6 +261,7 @@ func (w *ParquetWriter) Close() (FileInfo, error) {
 
 // Abort discards the file.
 func (w *ParquetWriter) Abort() {
+	w.release()
 	_ = w.obj.Abort()
 }
 
