@@ -42,6 +42,10 @@ func RowGroupRowsFor(cols int) int64 {
 // exceed RowGroupCells.
 func isWide(cols int) bool { return int64(cols)*RowGroupRows > RowGroupCells }
 
+// dictionaryPageLimit is the size a column chunk's dictionary may reach
+// before the writer falls back to plain pages (see NewParquetWriterMem).
+const dictionaryPageLimit = 256 << 20
+
 // BatchRows is the number of rows in one Arrow record batch that stages
 // pass around. Writers buffer batches into full row groups, so batches can
 // stay small: memory in flight is a few batches per worker.
@@ -167,6 +171,13 @@ func NewParquetWriterMem(ctx context.Context, s storage.Store, key string, schem
 	opts := []parquet.WriterProperty{
 		parquet.WithCompression(codec),
 		parquet.WithDictionaryDefault(false),
+		// A dictionary column falls back to plain pages once its
+		// dictionary outgrows this, and arrow then lists the column's two
+		// page encodings in the footer in Go map order: the same data
+		// would give different bytes from run to run. A limit above any
+		// chunk's distinct values keeps the fallback (and the randomness)
+		// away; the dictionary costs no more than the chunk's values.
+		parquet.WithDictionaryPageSizeLimit(dictionaryPageLimit),
 		parquet.WithMaxRowGroupLength(RowGroupRowsFor(schema.NumFields())),
 		parquet.WithDataPageSize(1 << 20),
 		parquet.WithStats(true),

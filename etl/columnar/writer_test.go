@@ -1,13 +1,16 @@
 package columnar
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet/metadata"
 	"github.com/leadsmith/leadsmith/etl/storage"
 )
@@ -124,5 +127,55 @@ func TestNewParquetWriter_FirstWriteFailureIsAnError(t *testing.T) {
 	_, err := NewParquetWriter(context.Background(), failingStore{}, "x.parquet", schema, ParquetOptions{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+// A dictionary column of many distinct values writes the same bytes every
+// time (a dictionary fallback would list its encodings in map order).
+func TestParquetWriter_SameBytesForManyDistinctValues(t *testing.T) {
+	ctx := context.Background()
+	st, err := storage.NewLocalStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := arrow.NewSchema([]arrow.Field{{Name: "company", Type: arrow.BinaryTypes.String}}, nil)
+	if !IsLowCardinality("company") {
+		t.Fatal("company is no longer dictionary-encoded: pick another column")
+	}
+	write := func(key string) []byte {
+		w, err := NewParquetWriter(ctx, st, key, schema, ParquetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := array.NewStringBuilder(memory.DefaultAllocator)
+		for i := 0; i < 2*RowGroupRows; i++ {
+			b.Append(fmt.Sprintf("company number %09d", i)) // 2.4 MB of distinct values per row group
+		}
+		col := b.NewArray()
+		rec := array.NewRecord(schema, []arrow.Array{col}, int64(col.Len()))
+		if err := w.Write(rec); err != nil {
+			t.Fatal(err)
+		}
+		rec.Release()
+		col.Release()
+		if _, err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		r, err := st.Open(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		data, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	first := write("a.parquet")
+	for i := 0; i < 6; i++ {
+		if again := write(fmt.Sprintf("b%d.parquet", i)); !bytes.Equal(first, again) {
+			t.Fatalf("write %d differs from the first", i+1)
+		}
 	}
 }
