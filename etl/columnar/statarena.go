@@ -28,7 +28,7 @@ type heldChunk struct {
 	end int64 // the file's row count after the record it holds
 }
 
-const arenaChunk = 1 << 20
+const arenaChunk = 4 << 20
 
 // detach returns a copy of rec whose string and binary values are in a
 // chunk of the arena, held until the row group of the record's last row
@@ -74,17 +74,24 @@ func (a *statArena) closed(open int64) {
 	a.held = a.held[:n]
 }
 
-// take returns a free chunk of at least n bytes, or a new one.
+// take returns the smallest free chunk of at least n bytes, or a new one
+// of n rounded up to whole arenaChunks, so that chunks freed by one row
+// group fit the similar records of the next.
 func (a *statArena) take(n int) []byte {
+	best := -1
 	for i, b := range a.free {
-		if cap(b) >= n {
-			a.free[i] = a.free[len(a.free)-1]
-			a.free[len(a.free)-1] = nil
-			a.free = a.free[:len(a.free)-1]
-			return b
+		if cap(b) >= n && (best < 0 || cap(b) < cap(a.free[best])) {
+			best = i
 		}
 	}
-	return make([]byte, 0, max(n, arenaChunk))
+	if best < 0 {
+		return make([]byte, 0, (n+arenaChunk-1)/arenaChunk*arenaChunk)
+	}
+	b := a.free[best]
+	a.free[best] = a.free[len(a.free)-1]
+	a.free[len(a.free)-1] = nil
+	a.free = a.free[:len(a.free)-1]
+	return b
 }
 
 // valueBytes is how many value bytes of string and binary arrays d holds,
