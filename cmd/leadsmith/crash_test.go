@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -294,6 +295,11 @@ func runTrial(t *testing.T, e *crashEnv, tr trial, want []string) {
 	} else {
 		kill = func(p *os.Process) {
 			time.Sleep(tr.after)
+			// A process that has exited but is not yet reaped (a zombie)
+			// accepts a signal and ignores it: that signal came too late.
+			if exited(p.Pid) {
+				return
+			}
 			delivered = p.Signal(tr.sig) == nil
 		}
 	}
@@ -398,4 +404,16 @@ func firstDiff(got, want []string) string {
 		}
 	}
 	return ""
+}
+
+// exited reports whether the process pid has ended and awaits its
+// parent's wait (state Z in /proc/<pid>/stat).
+func exited(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// The state follows the command name, which is in parentheses.
+	i := bytes.LastIndexByte(b, ')')
+	return i >= 0 && i+2 < len(b) && b[i+2] == 'Z'
 }
