@@ -220,17 +220,23 @@ func removeStale(ctx context.Context, rc *RunContext, m *Manifest, date string, 
 			keep[f.Key] = true
 		}
 	}
+	return deleteDateFiles(ctx, rc, date, datasets, func(f partFile) bool { return !keep[f.key] })
+}
+
+// deleteDateFiles deletes the published files of a run date that drop
+// selects, and returns how many it deleted.
+func deleteDateFiles(ctx context.Context, rc *RunContext, date string, datasets []string, drop func(partFile) bool) (int, error) {
 	files, err := datePartitionFiles(ctx, rc, date, datasets)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, f := range files {
-		if keep[f.key] {
+		if !drop(f) {
 			continue
 		}
 		if err := rc.Output.Delete(ctx, f.key); err != nil {
-			return n, fmt.Errorf("remove superseded %s: %w", f.key, err)
+			return n, fmt.Errorf("delete %s: %w", f.key, err)
 		}
 		n++
 	}

@@ -45,19 +45,9 @@ func Rollback(ctx context.Context, rc *RunContext, runID string, datasets []stri
 		}
 	}
 	for _, v := range undone {
-		files, err := datePartitionFiles(ctx, rc, v.RunDate, datasets)
+		n, err := deleteDateFiles(ctx, rc, v.RunDate, datasets, func(f partFile) bool { return f.runID == v.RunID })
 		if err != nil {
 			return nil, err
-		}
-		n := 0
-		for _, f := range files {
-			if f.runID != v.RunID {
-				continue
-			}
-			if err := rc.Output.Delete(ctx, f.key); err != nil {
-				return nil, fmt.Errorf("delete %s: %w", f.key, err)
-			}
-			n++
 		}
 		rc.Log.Info("state rollback: night undone", "run_id", v.RunID, "run_date", v.RunDate, "files_deleted", n)
 	}

@@ -196,16 +196,10 @@ func commitHead(ctx context.Context, rc *RunContext, v StateVersion) error {
 // removeAttemptFiles deletes what an uncommitted publish attempt wrote:
 // its part files in the date's partitions and its state version.
 func removeAttemptFiles(ctx context.Context, rc *RunContext, v StateVersion, datasets []string) error {
-	parts, err := datePartitionFiles(ctx, rc, v.RunDate, datasets)
-	if err != nil {
+	if _, err := deleteDateFiles(ctx, rc, v.RunDate, datasets, func(f partFile) bool {
+		return f.runID == v.RunID && f.attempt == v.Attempt
+	}); err != nil {
 		return err
-	}
-	for _, f := range parts {
-		if f.runID == v.RunID && f.attempt == v.Attempt {
-			if err := rc.Output.Delete(ctx, f.key); err != nil {
-				return err
-			}
-		}
 	}
 	return storage.DeletePrefix(ctx, rc.State, v.Prefix())
 }

@@ -1,8 +1,6 @@
 package etl
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -203,13 +201,10 @@ func objectHeader(ctx context.Context, store storage.Store, o storage.ObjectInfo
 	if err != nil {
 		return nil, err
 	}
-	text, _, err := readers.DecodeText(in, src.CSV.Encoding)
+	br, format, err := readers.OpenText(in, src.CSV.Encoding, src.Format, named)
 	if err != nil {
 		return nil, err
 	}
-	br := bufio.NewReader(text)
-	head, _ := br.Peek(512)
-	format = readers.ContentFormat(src.Format, named, bytes.TrimLeft(head, " \t\r\n"))
 	if format == "jsonl" {
 		return nil, nil
 	}
@@ -218,6 +213,7 @@ func objectHeader(ctx context.Context, store storage.Store, o storage.ObjectInfo
 	return header, err
 }
 
+// PeekObject reads up to the first n bytes of an object.
 func PeekObject(ctx context.Context, store storage.Store, key string, n int) ([]byte, error) {
 	r, err := store.Open(ctx, key)
 	if err != nil {

@@ -29,15 +29,11 @@ func newConfigCmd(stdout io.Writer) *cobra.Command {
 		Short: "Check a config and the sources it names; print every problem at once",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := etl.LoadConfig(path)
+			cfg, err := loadConfig(path)
 			if err != nil {
-				return usageErr(err)
+				return err
 			}
-			errs := cfg.Validate()
-			if len(errs) == 0 {
-				errs = etl.ValidateData(cmd.Context(), cfg)
-			}
-			if len(errs) > 0 {
+			if errs := etl.ValidateData(cmd.Context(), cfg); len(errs) > 0 {
 				return usageErr(joinProblems(path, errs))
 			}
 			fmt.Fprintf(stdout, "config %s is valid: %d source(s), activities: %v\n", path, len(cfg.Sources), cfg.Activities != nil)

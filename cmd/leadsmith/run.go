@@ -104,12 +104,9 @@ func prepare(ctx context.Context, g *globalFlags, f *runFlags, stderr io.Writer)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := etl.LoadConfig(f.config)
+	cfg, err := loadConfig(f.config)
 	if err != nil {
-		return nil, usageErr(err)
-	}
-	if errs := cfg.Validate(); len(errs) > 0 {
-		return nil, usageErr(joinProblems(f.config, errs))
+		return nil, err
 	}
 	now := time.Now().UTC()
 	date := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
@@ -135,11 +132,9 @@ func prepare(ctx context.Context, g *globalFlags, f *runFlags, stderr io.Writer)
 	if err := etl.ValidateRunID(runID); err != nil {
 		return nil, usageErr(err)
 	}
-	stores := make([]storage.Store, 3)
-	for i, loc := range []string{cfg.Work, cfg.Output, cfg.State} {
-		if stores[i], err = storage.Open(ctx, cfg.Resolve(loc), cfg.S3); err != nil {
-			return nil, failedErr(err)
-		}
+	stores, err := openStores(ctx, cfg)
+	if err != nil {
+		return nil, err
 	}
 	if errs := etl.ValidateData(ctx, cfg); len(errs) > 0 {
 		return nil, usageErr(joinProblems(f.config, errs))
@@ -150,6 +145,32 @@ func prepare(ctx context.Context, g *globalFlags, f *runFlags, stderr io.Writer)
 		Log: log, Force: f.force,
 		Progress: etl.NewProgressFunc(stderr, terminal, log, 5*time.Second),
 	}, nil
+}
+
+// loadConfig reads and validates a config file: a problem exits 2.
+func loadConfig(path string) (*etl.Config, error) {
+	cfg, err := etl.LoadConfig(path)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	if errs := cfg.Validate(); len(errs) > 0 {
+		return nil, usageErr(joinProblems(path, errs))
+	}
+	return cfg, nil
+}
+
+// openStores opens the config's work, output and state locations: one
+// that cannot be reached exits 1.
+func openStores(ctx context.Context, cfg *etl.Config) ([3]storage.Store, error) {
+	var stores [3]storage.Store
+	for i, loc := range []string{cfg.Work, cfg.Output, cfg.State} {
+		s, err := storage.Open(ctx, cfg.Resolve(loc), cfg.S3)
+		if err != nil {
+			return stores, failedErr(err)
+		}
+		stores[i] = s
+	}
+	return stores, nil
 }
 
 func joinProblems(path string, errs []error) error {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/stages"
-	"github.com/leadsmith/leadsmith/etl/storage"
 	"github.com/spf13/cobra"
 )
 
@@ -87,18 +86,13 @@ func prepareState(ctx context.Context, g *globalFlags, config string, stderr io.
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := etl.LoadConfig(config)
+	cfg, err := loadConfig(config)
 	if err != nil {
-		return nil, usageErr(err)
+		return nil, err
 	}
-	if errs := cfg.Validate(); len(errs) > 0 {
-		return nil, usageErr(joinProblems(config, errs))
-	}
-	stores := make([]storage.Store, 3)
-	for i, loc := range []string{cfg.Work, cfg.Output, cfg.State} {
-		if stores[i], err = storage.Open(ctx, cfg.Resolve(loc), cfg.S3); err != nil {
-			return nil, failedErr(err)
-		}
+	stores, err := openStores(ctx, cfg)
+	if err != nil {
+		return nil, err
 	}
 	return &etl.RunContext{Config: cfg, RunID: "state", RunDate: time.Now().UTC().Truncate(24 * time.Hour),
 		Work: stores[0], Output: stores[1], State: stores[2], Log: log, Progress: etl.NoProgress}, nil

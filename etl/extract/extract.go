@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -216,13 +215,10 @@ func (sr *sourceRun) extractObject(ctx context.Context, store *storage.ErrorReco
 		}
 		in = br
 	}
-	text, _, err := readers.DecodeText(in, sr.src.CSV.Encoding)
+	br, format, err := readers.OpenText(in, sr.src.CSV.Encoding, sr.src.Format, named)
 	if err != nil {
 		return err
 	}
-	br := bufio.NewReaderSize(text, 64<<10)
-	head, _ := br.Peek(512)
-	format := readers.ContentFormat(sr.src.Format, named, bytes.TrimLeft(head, " \t\r\n"))
 	if named != "" && format != named {
 		sr.noteMismatch(o, named, format)
 	}

@@ -1,6 +1,9 @@
 package readers
 
 import (
+	"bufio"
+	"bytes"
+	"io"
 	"path"
 	"strings"
 )
@@ -55,4 +58,17 @@ func ContentFormat(configured, named string, head []byte) string {
 		return sniffed
 	}
 	return named
+}
+
+// OpenText decodes an object's decompressed bytes in encoding enc and
+// decides its text format (csv or jsonl) from the first bytes where its
+// name is wrong (see ContentFormat). The reader replays those bytes.
+func OpenText(in io.Reader, enc, configured, named string) (*bufio.Reader, string, error) {
+	text, _, err := DecodeText(in, enc)
+	if err != nil {
+		return nil, "", err
+	}
+	br := bufio.NewReaderSize(text, 64<<10)
+	head, _ := br.Peek(512)
+	return br, ContentFormat(configured, named, bytes.TrimLeft(head, " \t\r\n")), nil
 }
