@@ -12,6 +12,7 @@ import (
 
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
+	"github.com/leadsmith/leadsmith/internal/testenv"
 )
 
 type duckResult struct {
@@ -25,12 +26,9 @@ type duckResult struct {
 // fails in CI, where it must be present.
 func duckQuery(t *testing.T, sql ...string) []duckResult {
 	t.Helper()
-	root, _ := filepath.Abs("..")
+	root := testenv.RepoRoot(t)
 	if _, err := os.Stat(filepath.Join(root, "node_modules", "@duckdb", "node-api")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("DuckDB (@duckdb/node-api) is not installed; scripts/test.sh installs it with npm")
-		}
-		t.Skip("DuckDB (@duckdb/node-api) is not installed: run scripts/setup-test-tools.sh")
+		testenv.Missing(t, "DuckDB (@duckdb/node-api) is not installed in %s: scripts/setup-test-tools.sh installs it with npm", root)
 	}
 	cmd := exec.Command("node", append([]string{filepath.Join(root, "scripts", "duckdb-query.mjs")}, sql...)...)
 	cmd.Dir = root

@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/leadsmith/leadsmith/internal/testenv"
 )
 
 // Endpoint is the test S3 server's URL.
@@ -25,10 +27,7 @@ func Endpoint(t *testing.T) string {
 	t.Helper()
 	ep := os.Getenv("LEADSMITH_TEST_S3_ENDPOINT")
 	if ep == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(`LEADSMITH_TEST_S3_ENDPOINT is unset and CI=true: the S3 tests must run in CI; start the server with eval "$(scripts/s3server.sh start)"`)
-		}
-		t.Skip(`LEADSMITH_TEST_S3_ENDPOINT is unset: run eval "$(scripts/s3server.sh start)" to test against a real S3 server`)
+		testenv.Missing(t, `LEADSMITH_TEST_S3_ENDPOINT is unset: run eval "$(scripts/s3server.sh start)" to test against a real S3 server (scripts/test.sh does)`)
 	}
 	return ep
 }
