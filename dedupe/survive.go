@@ -49,6 +49,8 @@ type Golden struct {
 	// FirstSeenAt is the earliest timestamp among the entity's records;
 	// zero when there is no timestamp column or no parsable value.
 	FirstSeenAt []time.Time
+	// LastSeenAt is the latest timestamp among the entity's records.
+	LastSeenAt []time.Time
 }
 
 // Survive builds the golden records. For every field, each rule picks
@@ -201,16 +203,20 @@ type colPlan struct {
 func (g *Golden) addEntity(t *Table, id string, recs []int, ts []time.Time) {
 	g.EntityIDs = append(g.EntityIDs, id)
 	keys := make([]string, len(recs))
-	var first time.Time
+	var first, last time.Time
 	for k, i := range recs {
 		keys[k] = t.IDs[i]
 		if ts != nil && !ts[i].IsZero() && (first.IsZero() || ts[i].Before(first)) {
 			first = ts[i]
 		}
+		if ts != nil && ts[i].After(last) {
+			last = ts[i]
+		}
 	}
 	slices.Sort(keys)
 	g.SourceRecordIDs = append(g.SourceRecordIDs, keys)
 	g.FirstSeenAt = append(g.FirstSeenAt, first)
+	g.LastSeenAt = append(g.LastSeenAt, last)
 }
 
 // picker chooses one field's value among a cluster's records.

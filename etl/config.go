@@ -43,8 +43,12 @@ type Config struct {
 	Dedupe yaml.Node `yaml:"dedupe"`
 	// DedupeModel is a model saved by an earlier run (runs/<id>/dedupe/model.json)
 	// to reuse instead of training; empty trains on every run.
-	DedupeModel string    `yaml:"dedupe_model"`
-	Score       yaml.Node `yaml:"score"`
+	DedupeModel string `yaml:"dedupe_model"`
+	// DedupeRetrain says when an incremental night trains a new model
+	// instead of matching with the store's: never (default; drift is
+	// still detected and logged), on_drift, or always.
+	DedupeRetrain string    `yaml:"dedupe_retrain"`
+	Score         yaml.Node `yaml:"score"`
 
 	// path is the file the config came from; local locations are
 	// relative to its folder.
@@ -237,6 +241,11 @@ func (c *Config) Validate() []error {
 	}
 	if _, err := DedupeSettings(c); err != nil {
 		errs = append(errs, err)
+	}
+	switch c.DedupeRetrain {
+	case "", "never", "on_drift", "always":
+	default:
+		add("dedupe_retrain: must be never, on_drift or always, got %q", c.DedupeRetrain)
 	}
 	if sc, err := ScoreConfig(c); err != nil {
 		errs = append(errs, err)

@@ -83,15 +83,18 @@ type StageResult struct {
 }
 
 // SourceStats reconciles one source: rows read = rows staged + rows rejected.
+// Objects and Bytes count the objects read this run; ObjectsUnchanged
+// counts those an incremental run skipped as read by an earlier night.
 type SourceStats struct {
-	Name         string `json:"name"`
-	Dataset      string `json:"dataset"`
-	Objects      int    `json:"objects"`
-	Bytes        int64  `json:"bytes"`
-	RowsRead     int64  `json:"rows_read"`
-	RowsStaged   int64  `json:"rows_staged"`
-	RowsRejected int64  `json:"rows_rejected"`
-	Reconciled   bool   `json:"reconciled"`
+	Name             string `json:"name"`
+	Dataset          string `json:"dataset"`
+	Objects          int    `json:"objects"`
+	ObjectsUnchanged int    `json:"objects_unchanged"`
+	Bytes            int64  `json:"bytes"`
+	RowsRead         int64  `json:"rows_read"`
+	RowsStaged       int64  `json:"rows_staged"`
+	RowsRejected     int64  `json:"rows_rejected"`
+	Reconciled       bool   `json:"reconciled"`
 }
 
 // RunContext is everything a stage needs for one run.
@@ -107,6 +110,11 @@ type RunContext struct {
 	// Progress starts a progress report for long work; never nil after NewRunContext.
 	Progress ProgressFunc
 	Force    bool
+	// FullRefresh rebuilds from every object of every source instead of
+	// only the objects that are new or changed since the committed state
+	// (an incremental night, the default once a store exists); entity
+	// ids are still kept from the store.
+	FullRefresh bool
 	// PoisonPools makes the run's pooled Arrow buffers poison what they
 	// free, so a value read after its batch's Release shows (tests set it).
 	PoisonPools bool

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/leadsmith/leadsmith/etl/columnar"
@@ -263,10 +265,24 @@ const (
 	RouterStateKey = "routing/state.json"
 )
 
-// saveState writes this run's state version: entity ids from dedupe, owners
-// and the round-robin position from score.
+// saveState writes this run's state version: the entity store (every
+// stage's datasets named StorePrefix+name, see StoreFiles), entity ids
+// from dedupe, owners and the round-robin position from score.
 func saveState(ctx context.Context, rc *RunContext, committed map[string]*StageResult, v StateVersion) error {
 	dst := storage.Sub(rc.State, v.Prefix())
+	for _, st := range committed {
+		for name, files := range st.Datasets {
+			part, ok := strings.CutPrefix(name, StorePrefix)
+			if !ok {
+				continue
+			}
+			for i, f := range files {
+				if err := storage.Copy(ctx, rc.Work, f.Key, dst, StoreKey(part, i, path.Ext(f.Key))); err != nil {
+					return fmt.Errorf("save store %s: %w", part, err)
+				}
+			}
+		}
+	}
 	if st := committed["dedupe"]; st != nil {
 		for _, f := range st.Datasets["entity_state"] {
 			if err := storage.Copy(ctx, rc.Work, f.Key, dst, EntityStateKey); err != nil {

@@ -60,11 +60,20 @@ type FitGrades struct {
 // first URL rule that matches it, else its event type, else "unknown"
 // (0 points, counted). Points decay by half every HalfLifeDays of age.
 type EngagementConfig struct {
-	HalfLifeDays float64            `yaml:"half_life_days"`
-	Events       map[string]float64 `yaml:"events"`
-	URLs         []URLRule          `yaml:"urls"`
-	Caps         []Cap              `yaml:"caps"`
-	Grades       EngagementGrades   `yaml:"grades"`
+	HalfLifeDays float64 `yaml:"half_life_days"`
+	// HistoryDays is how far back events are kept for later nights and
+	// counted: an event older than the run's as-of minus HistoryDays counts
+	// on no night and is pruned from the entity store. 0 (the default)
+	// derives it: the larger of the longest window the config reads
+	// events over (funnel.window_days, every cap's period_days) and
+	// ceil(10 x half_life_days), because an event ten half-lives old
+	// weighs 2^-10, under 0.1% of its points. An explicit value must
+	// cover funnel.window_days (see HistoryHorizonDays).
+	HistoryDays float64            `yaml:"history_days"`
+	Events      map[string]float64 `yaml:"events"`
+	URLs        []URLRule          `yaml:"urls"`
+	Caps        []Cap              `yaml:"caps"`
+	Grades      EngagementGrades   `yaml:"grades"`
 }
 
 // URLRule gives events whose URL path matches one of Patterns the rule's

@@ -28,6 +28,7 @@ func (c Config) Validate() []error {
 	}
 	c.validateFit(&v)
 	cats := c.validateEngagement(&v)
+	c.validateHistory(&v)
 	v.expr("score.mql_when", c.MQLWhen, true)
 	for _, rank := range Ranks {
 		a, ok := c.Actions[rank]

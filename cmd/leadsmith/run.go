@@ -20,6 +20,8 @@ type runFlags struct {
 	date   string
 	asOf   string
 	force  bool
+	// fullRefresh reads every object of every source (etl.RunContext.FullRefresh).
+	fullRefresh bool
 }
 
 func addRunFlags(cmd *cobra.Command, f *runFlags) {
@@ -28,6 +30,7 @@ func addRunFlags(cmd *cobra.Command, f *runFlags) {
 	cmd.Flags().StringVar(&f.asOf, "as-of", "", "RFC 3339 time the run's data is as of; later events are ignored (default: the run date's last microsecond)")
 	cmd.Flags().StringVar(&f.runID, "run-id", "", "run id (default: the run date)")
 	cmd.Flags().BoolVar(&f.force, "force", false, "redo stages already committed for this run id")
+	cmd.Flags().BoolVar(&f.fullRefresh, "full-refresh", false, "rebuild from every object of every source instead of only new or changed ones; entity ids are kept")
 }
 
 func newRunCmd(g *globalFlags, stderr io.Writer) *cobra.Command {
@@ -142,7 +145,7 @@ func prepare(ctx context.Context, g *globalFlags, f *runFlags, stderr io.Writer)
 	return &etl.RunContext{
 		Config: cfg, RunID: runID, RunDate: date, AsOf: asOf,
 		Work: stores[0], Output: stores[1], State: stores[2],
-		Log: log, Force: f.force,
+		Log: log, Force: f.force, FullRefresh: f.fullRefresh,
 		Progress: etl.NewProgressFunc(stderr, terminal, log, 5*time.Second),
 	}, nil
 }

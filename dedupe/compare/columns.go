@@ -69,6 +69,9 @@ func BuildColumn(raw []string, tr string) (*Column, error) {
 // the same id exactly when they have the same value.
 func (c *Column) IDs() []uint32 { return c.id }
 
+// Value is record i's prepared value ("" for null).
+func (c *Column) Value(i int) string { return c.val[i] }
+
 // Counts is the number of records of each id (Counts()[0], null, is 0).
 func (c *Column) Counts() []uint32 { return c.count }
 

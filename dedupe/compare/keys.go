@@ -190,3 +190,18 @@ func allDigits(s string) bool {
 	}
 	return len(s) > 0
 }
+
+// Normalizer is the function BuildColumn applies to a raw value under the
+// transform named tr ("" keeps the trimmed, lower-cased value): two values
+// that come out equal are equal for blocking and exact levels in any
+// table, so keys computed with it compare across tables.
+func Normalizer(tr string) (func(string) string, error) {
+	if tr == "" {
+		return lowerTrim, nil
+	}
+	t, err := parseTransform(tr)
+	if err != nil {
+		return nil, err
+	}
+	return func(s string) string { return t.fn(lowerTrim(s)) }, nil
+}

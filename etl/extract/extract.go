@@ -5,13 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"runtime"
 	"strconv"
 	"strings"
 
-	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/readers"
@@ -22,7 +20,10 @@ import (
 // Stage is extract: it streams every object of every source into
 // the staged `raw` dataset (and the activities source into `activities`),
 // mapping source columns to canonical names. A row it cannot read goes to
-// `rejects` with its location, a reason and its raw text.
+// `rejects` with its location, a reason and its raw text. On an
+// incremental night (see Incremental) it reads only the objects that are
+// new or changed since the base state's objects list; every night it
+// writes that list anew (see ObjectsPart).
 type Stage struct{}
 
 // Name implements Stage.
@@ -34,8 +35,9 @@ func (Stage) Needs() []string { return nil }
 // MemoryBudget keeps extract well under 1 GiB: it streams every object.
 func (Stage) MemoryBudget() int64 { return 800 << 20 }
 
-// sourceRun extracts the objects of one source, in key order, so that the
-// first of two rows with the same record id is the one kept on every run.
+// sourceRun extracts the objects of one source, in key order: arrival
+// order (object key, then line) is what tells two versions of a record
+// apart when they have no updated_at, so it must not depend on the run.
 type sourceRun struct {
 	rc      *etl.RunContext
 	src     *etl.SourceConfig
@@ -46,8 +48,6 @@ type sourceRun struct {
 	objs    []storage.ObjectInfo
 	rej     *rejectSink
 	prog    etl.Progress
-	seed    maphash.Seed
-	seen    map[uint64]struct{}
 	stats   etl.SourceStats
 	files   []columnar.FileInfo
 	missing map[string]bool
@@ -59,19 +59,34 @@ type sourceRun struct {
 // Run implements Stage.
 func (Stage) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, error) {
 	c := rc.Config
+	incremental, err := Incremental(ctx, rc)
+	if err != nil {
+		return nil, err
+	}
+	prev := map[string]map[string]objectEntry{}
+	if incremental {
+		if prev, err = baseObjects(ctx, rc); err != nil {
+			return nil, err
+		}
+	}
+	rc.Log.Info("extract", "incremental", incremental, "base", rc.BaseID(), "full_refresh", rc.FullRefresh)
 	var runs []*sourceRun
+	var objects []objectEntry // every object of every source now, for the next night
 	var total int64
 	add := func(src *etl.SourceConfig, idx int, dataset string, canon []string) error {
-		store, objs, err := etl.SourceObjects(ctx, c, src)
+		store, all, err := etl.SourceObjects(ctx, c, src)
 		if err != nil {
 			return fmt.Errorf("source %s: %w", src.Name, err)
 		}
-		if len(objs) == 0 {
+		if len(all) == 0 {
 			rc.Log.Warn("source has no objects", "source", src.Name, "uri", src.URI, "glob", src.Glob)
 		}
+		plan := planObjects(src.Name, rc.RunID, all, prev[src.Name])
+		objects = append(objects, plan.entries...)
+		objs := plan.read
 		sr := &sourceRun{rc: rc, src: src, srcIdx: idx, dataset: dataset, canon: canon, store: store, objs: objs,
-			seed: maphash.MakeSeed(), seen: map[uint64]struct{}{}, missing: map[string]bool{}}
-		sr.stats = etl.SourceStats{Name: src.Name, Dataset: dataset, Objects: len(objs)}
+			missing: map[string]bool{}}
+		sr.stats = etl.SourceStats{Name: src.Name, Dataset: dataset, Objects: len(objs), ObjectsUnchanged: plan.unchanged}
 		for _, o := range objs {
 			sr.stats.Bytes += o.Size
 			total += o.Size
@@ -107,7 +122,7 @@ func (Stage) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 		sr.prog = prog
 		g.Go(func() error { return sr.run(gctx) })
 	}
-	err := g.Wait()
+	err = g.Wait()
 	prog.Done()
 	if err != nil {
 		for _, sr := range runs {
@@ -147,7 +162,7 @@ func (Stage) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 		for col := range sr.missing {
 			rc.Log.Warn("mapped column missing in some objects", "source", st.Name, "column", col)
 		}
-		rc.Log.Info("source extracted", "source", st.Name, "objects", st.Objects, "bytes", st.Bytes,
+		rc.Log.Info("source extracted", "source", st.Name, "objects", st.Objects, "objects_unchanged", st.ObjectsUnchanged, "bytes", st.Bytes,
 			"rows_read", st.RowsRead, "rows_staged", st.RowsStaged, "rows_rejected", st.RowsRejected, "bad_objects", len(sr.bad))
 	}
 	if len(res.Datasets["raw"]) == 0 && len(c.Sources) > 0 {
@@ -159,14 +174,17 @@ func (Stage) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 		}
 		res.Datasets["raw"] = []columnar.FileInfo{fi}
 	}
-	if len(bad) > 0 || len(mismatched) > 0 {
-		res.Notes = map[string]any{}
-		if len(bad) > 0 {
-			res.Notes["bad_objects"] = bad
-		}
-		if len(mismatched) > 0 {
-			res.Notes["format_mismatches"] = mismatched
-		}
+	fi, err := writeObjects(ctx, rc, objects)
+	if err != nil {
+		return nil, fmt.Errorf("write objects list: %w", err)
+	}
+	res.Datasets[etl.StorePrefix+ObjectsPart] = []columnar.FileInfo{fi}
+	res.Notes = map[string]any{"incremental": incremental}
+	if len(bad) > 0 {
+		res.Notes["bad_objects"] = bad
+	}
+	if len(mismatched) > 0 {
+		res.Notes["format_mismatches"] = mismatched
 	}
 	return res, nil
 }
@@ -241,23 +259,17 @@ func isGzipName(key string) bool {
 	return strings.HasSuffix(k, ".gz") || strings.HasSuffix(k, ".gzip")
 }
 
-// accept stages one row, or rejects it as a duplicate of an earlier id.
+// accept stages one row. A record_id seen before in the same source is
+// a newer version of that record (an update), staged like any row: dedupe
+// keeps the newest version of each (source, record_id).
 func (sr *sourceRun) accept(b *rowBuilder, fields []string, key string, line int64, issues []string) {
 	sr.stats.RowsRead++
 	id := b.recordID(fields)
-	// In contact sources record_id identifies the row; in activities it
-	// refers to a contact and repeats, so it is neither generated nor unique.
-	if b.l.idCol >= 0 && sr.dataset == "raw" {
-		if id == "" {
-			id = key + ":" + strconv.FormatInt(line, 10)
-		}
-		h := maphash.String(sr.seed, id)
-		if _, dup := sr.seen[h]; dup {
-			sr.stats.RowsRejected++
-			sr.rej.add(sr.src.Name, key+":"+strconv.FormatInt(line, 10), "duplicate_record_id: an earlier row of this source has the same record_id", joinFields(fields))
-			return
-		}
-		sr.seen[h] = struct{}{}
+	// In contact sources record_id identifies the record, generated from
+	// the row's location when absent; in activities it refers to a contact
+	// and repeats, so it is never generated.
+	if b.l.idCol >= 0 && sr.dataset == "raw" && id == "" {
+		id = key + ":" + strconv.FormatInt(line, 10)
 	}
 	repaired := false
 	for j, f := range fields {
@@ -310,95 +322,6 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// objectSink receives one object's record batches and writes them to part
-// files on its own goroutine, so parsing and Parquet encoding overlap.
-type objectSink struct {
-	sr    *sourceRun
-	idx   int
-	ctx   context.Context
-	recs  chan arrow.Record
-	done  chan struct{}
-	err   error
-	files []columnar.FileInfo
-}
-
-func (sr *sourceRun) newSink(ctx context.Context, idx int) *objectSink {
-	k := &objectSink{sr: sr, idx: idx, ctx: ctx, recs: make(chan arrow.Record, 2), done: make(chan struct{})}
-	go k.write()
-	return k
-}
-
-func (k *objectSink) partKey(seq int) string {
-	return fmt.Sprintf("%spart-%03d-%05d-%03d.parquet", k.sr.rc.DatasetPrefix("extract", k.sr.dataset), k.sr.srcIdx, k.idx, seq)
-}
-
-func (k *objectSink) write() {
-	defer close(k.done)
-	var w *columnar.ParquetWriter
-	seq := 0
-	for rec := range k.recs {
-		if k.err == nil && (w == nil || !rec.Schema().Equal(w.Schema())) {
-			if w != nil {
-				if fi, err := w.Close(); err != nil {
-					k.err = err
-				} else {
-					k.files = append(k.files, fi)
-				}
-				w = nil
-			}
-			if k.err == nil {
-				w, k.err = columnar.NewParquetWriter(k.ctx, k.sr.rc.Work, k.partKey(seq), rec.Schema(), k.sr.rc.Config.Parquet)
-				seq++
-			}
-		}
-		if k.err == nil {
-			k.err = w.Write(rec)
-		}
-		rec.Release()
-	}
-	if w != nil {
-		if k.err != nil {
-			w.Abort()
-			return
-		}
-		fi, err := w.Close()
-		if err != nil {
-			k.err = err
-			return
-		}
-		k.files = append(k.files, fi)
-	}
-}
-
-// send hands a batch to the writer; it fails when the writer failed.
-func (k *objectSink) send(rec arrow.Record) error {
-	if rec == nil {
-		return nil
-	}
-	select {
-	case k.recs <- rec:
-		return nil
-	case <-k.done:
-		rec.Release()
-		return k.err
-	case <-k.ctx.Done():
-		rec.Release()
-		return k.ctx.Err()
-	}
-}
-
-// finish closes the sink after the reader returned readErr. What was
-// written before a read error is kept: those rows are staged.
-func (k *objectSink) finish(readErr error) error {
-	close(k.recs)
-	<-k.done
-	if k.err != nil {
-		return &writeError{k.err}
-	}
-	k.sr.files = append(k.sr.files, k.files...)
-	return readErr
-}
-
 func containsString(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
@@ -417,14 +340,25 @@ func writeEmptyRaw(ctx context.Context, rc *etl.RunContext) (columnar.FileInfo, 
 	return w.Close()
 }
 
-// Fingerprint implements Fingerprinter: the sources' settings and the
-// objects they select now (a new or changed object makes extract stale).
+// Fingerprint implements Fingerprinter: the sources' settings, the
+// objects they select now (a new or changed object makes extract stale),
+// whether a full refresh was asked for and, on an incremental night, the
+// base state, whose objects list decides what is new.
 func (Stage) Fingerprint(ctx context.Context, rc *etl.RunContext) (string, error) {
 	c := rc.Config
+	incremental, err := Incremental(ctx, rc)
+	if err != nil {
+		return "", err
+	}
+	base := ""
+	if incremental {
+		base = rc.BaseID()
+	}
 	type object struct {
 		Key   string
 		Size  int64
 		MTime int64
+		ETag  string
 	}
 	listing := map[string][]object{}
 	srcs := append([]etl.SourceConfig(nil), c.Sources...)
@@ -437,10 +371,10 @@ func (Stage) Fingerprint(ctx context.Context, rc *etl.RunContext) (string, error
 			return "", fmt.Errorf("source %s: %w", srcs[i].Name, err)
 		}
 		for _, o := range objs {
-			listing[srcs[i].Name] = append(listing[srcs[i].Name], object{o.Key, o.Size, o.ModTime.UnixNano()})
+			listing[srcs[i].Name] = append(listing[srcs[i].Name], object{o.Key, o.Size, o.ModTime.UnixNano(), o.ETag})
 		}
 	}
-	return etl.FingerprintOf(c.Parquet, c.Sources, c.Activities, c.Extract, listing)
+	return etl.FingerprintOf(c.Parquet, c.Sources, c.Activities, c.Extract, listing, rc.FullRefresh, base)
 }
 
 // Publishes implements Publisher: until later stages exist, contacts are
@@ -451,5 +385,5 @@ func (Stage) Publishes() []etl.Publication {
 
 // Summary is the stage's one-line description (the CLI's help).
 func (Stage) Summary() string {
-	return "Read every source into the staged raw dataset; unreadable rows go to rejects"
+	return "Read every source's new or changed objects into the staged raw dataset; unreadable rows go to rejects"
 }

@@ -1,13 +1,14 @@
 package stages
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"time"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/leadsmith/leadsmith/dedupe"
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
@@ -16,7 +17,9 @@ import (
 
 // Dedupe finds the records of the same person, clusters them and merges
 // each cluster into one golden record with a stable entity_id (datasets
-// `pairs`, `clusters`, `golden`, and `entity_state` for the next night).
+// `pairs`, `clusters`, `golden`, the published `record_map` and
+// `entity_changes`, and the entity store's records, entities and model for
+// the next night).
 type Dedupe struct {
 	// GoldenSplitRows is the size from which golden is written as two
 	// parts, one per core (0: two row groups).
@@ -45,32 +48,46 @@ var notGolden = map[string]bool{
 	"record_id": true, "source": true, columnar.ColSourceObject: true, columnar.ColSourceLine: true, "dq_issues": true,
 }
 
-// loadNormalized reads the run's normalized records as a dedupe table.
+// loadNormalized reads the run's normalized records as a dedupe table,
+// with the lineage columns that order a record's versions.
 func loadNormalized(ctx context.Context, rc *etl.RunContext) (*dedupe.Table, error) {
 	norm, err := etl.CommittedStage(ctx, rc, "normalize", "")
 	if err != nil {
 		return nil, err
 	}
 	return loadTable(ctx, rc.Work, norm.Datasets["normalized"], func(name string) bool {
-		return !notGolden[name] || name == "source"
+		return !notGolden[name] || name == "source" || name == columnar.ColSourceObject || name == columnar.ColSourceLine
 	})
 }
 
-// Run implements Stage.
+// Run implements Stage. A night with an entity store matches tonight's
+// records against it (runIncremental); the first night and a full refresh
+// match every record the sources hold, keeping the ids the store (or an
+// older state) knew.
 func (d Dedupe) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, error) {
 	settings, err := etl.DedupeSettings(rc.Config)
 	if err != nil {
 		return nil, err
 	}
-	t, err := loadNormalized(ctx, rc)
+	raw, err := loadNormalized(ctx, rc)
 	if err != nil {
 		return nil, err
 	}
-	n := t.Len()
-	rc.Log.Info("dedupe table loaded", "records", n, "columns", len(t.Cols))
+	night := resolveVersions(raw)
+	raw = nil
 	if rc.Config.Dedupe.Kind == 0 {
-		settings = settings.ForColumns(t.Columns())
+		settings = settings.ForColumns(night.t.Columns())
 	}
+	inc, err := etl.Incremental(ctx, rc)
+	if err != nil {
+		return nil, err
+	}
+	if inc {
+		return d.runIncremental(ctx, rc, night, settings)
+	}
+	t := night.t
+	n := t.Len()
+	rc.Log.Info("dedupe table loaded", "records", n, "columns", len(t.Cols), "superseded_versions", night.superseded, "deleted", len(night.deleted))
 	// Fewer than two records have nothing to match: every record is its
 	// own entity, with no model trained.
 	model := &dedupe.Model{Version: 1, Settings: settings}
@@ -87,56 +104,77 @@ func (d Dedupe) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, 
 			return nil, err
 		}
 	}
-	threshold := model.Settings.Threshold
-	phase := time.Now()
-	clusters, err := dedupe.Cluster(pairs, n, threshold, model.Settings.MaxClusterSize)
-	clusterDur := time.Since(phase)
-	if err != nil {
-		return nil, fmt.Errorf("cluster: %w", err)
-	}
-	prev, prevFirstSeen, err := readEntityState(ctx, rc)
+	prev, ef, err := knownEntities(ctx, rc)
 	if err != nil {
 		return nil, err
 	}
-	ids := dedupe.AssignEntityIDs(t.IDs, clusters, prev)
-	if ids == nil {
-		return nil, fmt.Errorf("entity ids: clustering does not fit the table")
-	}
-	priority := sourcePriorities(rc.Config, t.Cols["source"])
-	phase = time.Now()
-	golden, err := dedupe.Survive(t, clusters, ids, dedupe.SurviveOptions{Rules: model.Settings.Survivorship, Priority: priority})
-	surviveDur := time.Since(phase)
+	phase := time.Now()
+	o, err := d.settle(ctx, rc, t, model, pairs, prev, ef)
 	if err != nil {
-		return nil, fmt.Errorf("survivorship: %w", err)
+		return nil, err
 	}
-	for i, id := range golden.EntityIDs {
-		if fs, ok := prevFirstSeen[id]; ok && (golden.FirstSeenAt[i].IsZero() || fs.Before(golden.FirstSeenAt[i])) {
-			golden.FirstSeenAt[i] = fs
-		} else if golden.FirstSeenAt[i].IsZero() {
-			// The run's as-of, not the clock: a re-run of the date must
-			// write the same golden records.
-			golden.FirstSeenAt[i] = rc.Clock()
-		}
-	}
+	settleDur := time.Since(phase)
 	phase = time.Now()
-	files, err := d.writeOutputs(ctx, rc, dedupeOutputs{t: t, pairs: pairs, threshold: threshold, clusters: clusters, ids: ids, golden: golden})
+	files, err := d.writeOutputs(ctx, rc, o)
 	writeDur := time.Since(phase)
 	if err != nil {
 		return nil, err
 	}
-	res := &etl.StageResult{RowsIn: int64(n), RowsOut: int64(len(golden.EntityIDs)), Datasets: files}
-	if err := saveDedupeModel(ctx, rc, model); err != nil {
+	res := &etl.StageResult{RowsIn: int64(n), RowsOut: int64(len(o.golden.EntityIDs)), Datasets: files}
+	if err := saveDedupeModel(ctx, rc, model, files); err != nil {
 		return nil, err
 	}
-	multi := multiRecordEntities(clusters)
-	rc.Log.Info("entities built", "records", n, "entities", len(golden.EntityIDs), "multi_record_entities", multi,
-		"cluster_ms", clusterDur.Milliseconds(), "survive_ms", surviveDur.Milliseconds(), "write_ms", writeDur.Milliseconds(),
-		"kept_entity_ids", countKept(ids, prev))
+	multi := multiRecordEntities(o.clusters)
+	rc.Log.Info("entities built", "records", n, "entities", len(o.golden.EntityIDs), "multi_record_entities", multi,
+		"settle_ms", settleDur.Milliseconds(), "write_ms", writeDur.Milliseconds(), "changes", len(o.changes))
 	res.Notes = map[string]any{
-		"training": trainNote, "blocking": blocking, "threshold": threshold,
-		"entities": len(golden.EntityIDs), "multi_record_entities": multi, "pairs_kept": pairs.Len(),
+		"incremental": false, "full_refresh": rc.FullRefresh,
+		"training": trainNote, "blocking": blocking, "threshold": o.threshold, "superseded_versions": night.superseded,
+		"records_deleted": len(night.deleted), "changes": countChanges(o.changes),
+		"entities": len(o.golden.EntityIDs), "multi_record_entities": multi, "pairs_kept": pairs.Len(),
 	}
 	return res, nil
+}
+
+// knownEntities is what a night that matches every record knew before:
+// the store's record -> entity map, first-seen times and golden content
+// (a full refresh), or the entity state of a leadsmith without a store.
+func knownEntities(ctx context.Context, rc *etl.RunContext) (map[string]string, *entityFacts, error) {
+	ef := &entityFacts{first: map[string]time.Time{}, hashes: map[string]uint64{}}
+	recFiles, err := etl.StoreFiles(ctx, rc, storeRecords)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(recFiles) == 0 {
+		prev, first, err := readEntityState(ctx, rc)
+		ef.first = first
+		return prev, ef, err
+	}
+	prev := map[string]string{}
+	err = eachBatch(ctx, rc.BaseState(), storeFileInfos(recFiles), func(rec arrow.Record) error {
+		ents, ids, srcs := columnar.StringCol(rec, "entity_id"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "source")
+		for i := 0; i < int(rec.NumRows()); i++ {
+			prev[dedupe.RecordKey(columnar.StrAt(srcs, i), columnar.StrAt(ids, i))] = strings.Clone(columnar.StrAt(ents, i))
+		}
+		return nil
+	}, "entity_id", "record_id", "source")
+	if err != nil {
+		return nil, nil, err
+	}
+	entFiles, err := etl.StoreFiles(ctx, rc, storeEntities)
+	if err != nil {
+		return nil, nil, err
+	}
+	var h rowHasher
+	err = eachBatch(ctx, rc.BaseState(), storeFileInfos(entFiles), func(rec arrow.Record) error {
+		rows := make([]int, rec.NumRows())
+		for i := range rows {
+			rows[i] = i
+		}
+		ef.facts(rec, rows, &h)
+		return nil
+	})
+	return prev, ef, err
 }
 
 // dedupeModel trains a model on this run's records, or loads the one the
@@ -185,20 +223,6 @@ func sourcePriorities(c *etl.Config, sources []string) []int {
 	return out
 }
 
-func countKept(ids []string, prev map[string]string) int {
-	kept := map[string]bool{}
-	old := map[string]bool{}
-	for _, id := range prev {
-		old[id] = true
-	}
-	for _, id := range ids {
-		if old[id] {
-			kept[id] = true
-		}
-	}
-	return len(kept)
-}
-
 // scorePairs scores the candidate pairs of t with model and logs what
 // blocking produced.
 func scorePairs(rc *etl.RunContext, model *dedupe.Model, t *dedupe.Table) (*dedupe.Pairs, *dedupe.BlockingReport, error) {
@@ -226,55 +250,106 @@ type dedupeOutputs struct {
 	clusters  *dedupe.Clustering
 	ids       []string
 	golden    *dedupe.Golden
+	changes   []dedupe.Change
 }
 
-// writeOutputs writes the golden, pairs, clusters and entity_state
-// datasets, two queues of jobs side by side, and returns their files.
+// writeOutputs writes what a night that matched every record produces:
+// golden (also the store's entities), pairs, clusters, the store's
+// records, record_map and entity_changes.
 func (d Dedupe) writeOutputs(ctx context.Context, rc *etl.RunContext, o dedupeOutputs) (map[string][]columnar.FileInfo, error) {
 	// Golden (every column of every entity) takes three times as long to
 	// encode as the other outputs together, so a big one is written as
-	// two parts, one per core, each followed by some of the others. The
-	// stage commits only when all are written.
+	// two parts, one per core, each followed by some of the others.
 	ng := len(o.golden.EntityIDs)
 	parts := 1
 	if ng >= d.goldenSplitRows() && runtime.GOMAXPROCS(0) >= 2 {
 		parts = 2
 	}
-	// Each job fills its own slot, so the jobs need no lock.
-	files := map[string][]columnar.FileInfo{"golden": make([]columnar.FileInfo, parts),
-		"pairs": make([]columnar.FileInfo, 1), "clusters": make([]columnar.FileInfo, 1), "entity_state": make([]columnar.FileInfo, 1)}
-	write := func(name string, part int, fn func(key string) (columnar.FileInfo, error)) error {
-		fi, err := fn(rc.DatasetPrefix("dedupe", name) + fmt.Sprintf("part-%05d.parquet", part))
+	w := newDedupeWriter(ctx, rc)
+	for p := 0; p < parts; p++ {
+		lo, hi := ng*p/parts, ng*(p+1)/parts
+		w.add(p%2, "golden", p, func(k string) (columnar.FileInfo, error) { return writeGolden(ctx, rc, k, o.t, o.golden, lo, hi) })
+	}
+	w.night(o, 0, etl.StorePrefix+storeRecords)
+	files, err := w.wait()
+	if err != nil {
+		return nil, err
+	}
+	files[etl.StorePrefix+storeEntities] = files["golden"]
+	return files, nil
+}
+
+// writeNight writes an incremental night's outputs: the golden records,
+// store records and record_map rows of the matched entities as a second
+// part beside the copied untouched ones, and pairs, clusters and changes
+// of tonight's matching.
+func (d Dedupe) writeNight(ctx context.Context, rc *etl.RunContext, o dedupeOutputs, goldenCopy, recCopy, mapCopy columnar.FileInfo, recSchema *arrow.Schema) (map[string][]columnar.FileInfo, error) {
+	w := newDedupeWriter(ctx, rc)
+	w.files["golden"] = []columnar.FileInfo{goldenCopy}
+	w.files[etl.StorePrefix+storeRecords] = []columnar.FileInfo{recCopy}
+	w.files["record_map"] = []columnar.FileInfo{mapCopy}
+	w.add(0, "golden", 1, func(k string) (columnar.FileInfo, error) {
+		return writeGolden(ctx, rc, k, o.t, o.golden, 0, len(o.golden.EntityIDs))
+	})
+	w.nightSchema = recSchema
+	w.night(o, 1, etl.StorePrefix+storeRecords)
+	files, err := w.wait()
+	if err != nil {
+		return nil, err
+	}
+	files[etl.StorePrefix+storeEntities] = files["golden"]
+	return files, nil
+}
+
+// dedupeWriter runs the dedupe stage's writes in two queues, one per
+// core; each job fills its own slot of files.
+type dedupeWriter struct {
+	ctx         context.Context
+	rc          *etl.RunContext
+	files       map[string][]columnar.FileInfo
+	queues      [2][]func() error
+	nightSchema *arrow.Schema
+}
+
+func newDedupeWriter(ctx context.Context, rc *etl.RunContext) *dedupeWriter {
+	return &dedupeWriter{ctx: ctx, rc: rc, files: map[string][]columnar.FileInfo{}}
+}
+
+// add queues the write of part `part` of dataset name.
+func (w *dedupeWriter) add(queue int, name string, part int, fn func(key string) (columnar.FileInfo, error)) {
+	for len(w.files[name]) <= part {
+		w.files[name] = append(w.files[name], columnar.FileInfo{})
+	}
+	key := w.rc.DatasetPrefix("dedupe", name) + fmt.Sprintf("part-%05d.parquet", part)
+	w.queues[queue] = append(w.queues[queue], func() error {
+		fi, err := fn(key)
 		if err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
 		}
-		files[name][part] = fi
+		w.files[name][part] = fi
 		return nil
-	}
-	goldenPart := func(part int) func(string) (columnar.FileInfo, error) {
-		lo, hi := ng*part/parts, ng*(part+1)/parts
-		return func(k string) (columnar.FileInfo, error) { return writeGolden(ctx, rc, k, o.t, o.golden, lo, hi) }
-	}
-	queues := [][]func() error{
-		{func() error { return write("golden", 0, goldenPart(0)) }},
-		{},
-	}
-	if parts == 2 {
-		queues[1] = append(queues[1], func() error { return write("golden", 1, goldenPart(1)) })
-	}
-	queues[0] = append(queues[0], func() error {
-		return write("pairs", 0, func(k string) (columnar.FileInfo, error) { return writePairs(ctx, rc, k, o.t, o.pairs, o.threshold) })
 	})
-	queues[1] = append(queues[1],
-		func() error {
-			return write("clusters", 0, func(k string) (columnar.FileInfo, error) { return writeClusters(ctx, rc, k, o.t, o.clusters, o.ids) })
-		},
-		func() error {
-			return write("entity_state", 0, func(k string) (columnar.FileInfo, error) { return writeEntityState(ctx, rc, k, o.t, o.ids, o.golden) })
-		})
+}
+
+// night queues what every night writes of its matched table: pairs,
+// clusters, changes, and part `part` of the store's records and record_map.
+func (w *dedupeWriter) night(o dedupeOutputs, part int, records string) {
+	ctx, rc := w.ctx, w.rc
+	schema := w.nightSchema
+	if schema == nil {
+		schema = storeRecordsSchema(goldenColumns(o.t.Cols))
+	}
+	w.add(0, "pairs", 0, func(k string) (columnar.FileInfo, error) { return writePairs(ctx, rc, k, o.t, o.pairs, o.threshold) })
+	w.add(0, "entity_changes", 0, func(k string) (columnar.FileInfo, error) { return writeEntityChanges(ctx, rc, k, o.changes) })
+	w.add(1, "clusters", 0, func(k string) (columnar.FileInfo, error) { return writeClusters(ctx, rc, k, o.t, o.clusters, o.ids) })
+	w.add(1, records, part, func(k string) (columnar.FileInfo, error) { return writeStoreRecords(ctx, rc, k, o.t, o.ids, schema) })
+	w.add(1, "record_map", part, func(k string) (columnar.FileInfo, error) { return writeRecordMap(ctx, rc, k, o.t, o.ids) })
+}
+
+func (w *dedupeWriter) wait() (map[string][]columnar.FileInfo, error) {
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, queue := range queues {
+	for _, queue := range w.queues {
 		g.Go(func() error {
 			for _, job := range queue {
 				if err := job(); err != nil {
@@ -287,7 +362,7 @@ func (d Dedupe) writeOutputs(ctx context.Context, rc *etl.RunContext, o dedupeOu
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return files, nil
+	return w.files, nil
 }
 
 // multiRecordEntities counts the clusters of more than one record.
@@ -299,13 +374,4 @@ func multiRecordEntities(c *dedupe.Clustering) int {
 		}
 	}
 	return multi
-}
-
-// saveDedupeModel writes the model the run used beside its outputs.
-func saveDedupeModel(ctx context.Context, rc *etl.RunContext, model *dedupe.Model) error {
-	var buf bytes.Buffer
-	if err := dedupe.SaveModel(&buf, model); err != nil {
-		return fmt.Errorf("save dedupe model: %w", err)
-	}
-	return etl.WriteBytes(ctx, rc.Work, rc.StagePrefix("dedupe")+"model.json", buf.Bytes())
 }

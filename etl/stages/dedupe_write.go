@@ -156,6 +156,7 @@ func GoldenSchema(cols []string) *arrow.Schema {
 		arrow.Field{Name: "source_record_ids", Type: arrow.ListOf(arrow.BinaryTypes.String)},
 		arrow.Field{Name: "record_count", Type: arrow.PrimitiveTypes.Int64},
 		arrow.Field{Name: "first_seen_at", Type: columnar.TimestampUTC},
+		arrow.Field{Name: "last_seen_at", Type: columnar.TimestampUTC, Nullable: true},
 	), nil)
 }
 
@@ -189,6 +190,16 @@ func writeGolden(ctx context.Context, rc *etl.RunContext, key string, t *dedupe.
 			}
 			b.Field(2 + len(cols)).(*array.Int64Builder).Append(int64(len(g.SourceRecordIDs[i])))
 			b.Field(3 + len(cols)).(*array.TimestampBuilder).Append(arrow.Timestamp(g.FirstSeenAt[i].UnixMicro()))
+			lb4 := b.Field(4 + len(cols)).(*array.TimestampBuilder)
+			if i < len(g.LastSeenAt) && !g.LastSeenAt[i].IsZero() {
+				last := g.LastSeenAt[i]
+				if last.Before(g.FirstSeenAt[i]) {
+					last = g.FirstSeenAt[i]
+				}
+				lb4.Append(arrow.Timestamp(last.UnixMicro()))
+			} else {
+				lb4.Append(arrow.Timestamp(g.FirstSeenAt[i].UnixMicro()))
+			}
 		}
 	})
 }
@@ -224,26 +235,6 @@ func appendText(fb array.Builder, v string) {
 	default:
 		fb.AppendNull()
 	}
-}
-
-var entityStateSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "record_key", Type: arrow.BinaryTypes.String},
-	{Name: "entity_id", Type: arrow.BinaryTypes.String},
-	{Name: "first_seen_at", Type: columnar.TimestampUTC},
-}, nil)
-
-func writeEntityState(ctx context.Context, rc *etl.RunContext, key string, t *dedupe.Table, ids []string, g *dedupe.Golden) (columnar.FileInfo, error) {
-	firstSeen := make(map[string]time.Time, len(g.EntityIDs))
-	for i, id := range g.EntityIDs {
-		firstSeen[id] = g.FirstSeenAt[i]
-	}
-	return writeTable(ctx, rc, key, entityStateSchema, len(t.IDs), func(b *array.RecordBuilder, from, to int) {
-		for i := from; i < to; i++ {
-			b.Field(0).(*array.StringBuilder).Append(t.IDs[i])
-			b.Field(1).(*array.StringBuilder).Append(ids[i])
-			b.Field(2).(*array.TimestampBuilder).Append(arrow.Timestamp(firstSeen[ids[i]].UnixMicro()))
-		}
-	})
 }
 
 // readEntityState loads the record -> entity id map and each entity's

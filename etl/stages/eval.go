@@ -40,41 +40,46 @@ func Evaluate(ctx context.Context, rc *etl.RunContext, truthColumn string) (*Eva
 	if err != nil {
 		return nil, err
 	}
-	t, err := loadTable(ctx, rc.Work, norm.Datasets["normalized"], func(name string) bool { return name == truthColumn })
+	t, err := loadTable(ctx, rc.Work, norm.Datasets["normalized"], func(name string) bool {
+		return name == truthColumn || name == columnar.ColSourceObject || name == columnar.ColSourceLine || name == "updated_at" || isTombstoneColumn(name)
+	})
 	if err != nil {
 		return nil, err
 	}
-	truth, ok := t.Cols[truthColumn]
-	if !ok {
+	if _, ok := t.Cols[truthColumn]; !ok {
 		return nil, fmt.Errorf("--truth-column: %q is not a column of the normalized records", truthColumn)
 	}
-	truth = append([]string(nil), truth...)
-	for i, v := range truth {
-		if v == "" {
-			truth[i] = "\x00unlabelled/" + t.IDs[i]
-		}
+	// The records dedupe matched: tonight's newest versions (and, on an
+	// incremental night, the known records they touched, whose truth is
+	// not in tonight's data: they count as their own).
+	night := resolveVersions(t).t
+	truthOf := make(map[string]string, night.Len())
+	for i, k := range night.IDs {
+		truthOf[k] = night.Cols[truthColumn][i]
 	}
-	index := make(map[string]int32, len(t.IDs))
-	for i, k := range t.IDs {
-		index[k] = int32(i)
-	}
-	cluster := make([]int32, len(t.IDs))
+	var keys []string
+	var truth []string
+	index := map[string]int32{}
+	var cluster []int32
 	entities := map[string]int32{}
 	err = eachBatch(ctx, rc.Work, dd.Datasets["clusters"], func(rec arrow.Record) error {
 		srcs, ids, ents := columnar.StringCol(rec, "source"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "entity_id")
 		for i := 0; i < int(rec.NumRows()); i++ {
 			key := dedupe.RecordKey(columnar.StrAt(srcs, i), columnar.StrAt(ids, i))
-			idx, ok := index[key]
-			if !ok {
-				return fmt.Errorf("clusters list record %s that normalize does not have", key)
-			}
 			id := columnar.StrAt(ents, i)
 			c, ok := entities[id]
 			if !ok {
 				c = int32(len(entities))
 				entities[strings.Clone(id)] = c
 			}
-			cluster[idx] = c
+			index[key] = int32(len(keys))
+			keys = append(keys, key)
+			v := truthOf[key]
+			if v == "" {
+				v = "\x00unlabelled/" + key
+			}
+			truth = append(truth, v)
+			cluster = append(cluster, c)
 		}
 		return nil
 	}, "source", "record_id", "entity_id")
@@ -97,7 +102,7 @@ func Evaluate(ctx context.Context, rc *etl.RunContext, truthColumn string) (*Eva
 			l, lok := index[columnar.StrAt(ls, i)]
 			r, rok := index[columnar.StrAt(rs, i)]
 			if !lok || !rok || probs == nil {
-				return fmt.Errorf("pairs list a record that normalize does not have")
+				return fmt.Errorf("pairs list a record that clusters do not")
 			}
 			pairs.L, pairs.R, pairs.Prob = append(pairs.L, l), append(pairs.R, r), append(pairs.Prob, float32(probs.Value(i)))
 		}
@@ -119,7 +124,7 @@ func Evaluate(ctx context.Context, rc *etl.RunContext, truthColumn string) (*Eva
 		return nil, err
 	}
 	threshold, _ := dd.Notes["threshold"].(float64)
-	return &EvalReport{Records: len(t.IDs), Entities: len(entities), Truth: truthColumn, Threshold: threshold,
+	return &EvalReport{Records: len(keys), Entities: len(entities), Truth: truthColumn, Threshold: threshold,
 		Metrics: m, Sweep: sweep, ChartKey: chart}, nil
 }
 
@@ -149,10 +154,11 @@ func ExplainPair(ctx context.Context, rc *etl.RunContext, left, right string, w 
 	if err != nil {
 		return err
 	}
-	t, err := loadNormalized(ctx, rc)
+	raw, err := loadNormalized(ctx, rc)
 	if err != nil {
 		return err
 	}
+	t := resolveVersions(raw).t
 	find := func(id string) (int, error) {
 		found := -1
 		for i, k := range t.IDs {

@@ -21,7 +21,8 @@ func (Normalize) Publishes() []etl.Publication {
 
 // Publishes implements Publisher.
 func (Dedupe) Publishes() []etl.Publication {
-	return []etl.Publication{{Dataset: "contacts", Staged: "golden", Segmented: true}, {Dataset: "rejects", Staged: "rejects"}}
+	return []etl.Publication{{Dataset: "contacts", Staged: "golden", Segmented: true}, {Dataset: "entity_changes", Staged: "entity_changes"},
+		{Dataset: "record_map", Staged: "record_map"}, {Dataset: "rejects", Staged: "rejects"}}
 }
 
 // Publishes implements Publisher.

@@ -102,7 +102,7 @@ func TestPipeline_ExtractPublishReconciles(t *testing.T) {
 		t.Fatalf("sources in manifest: %d", len(m.Sources))
 	}
 	want := map[string][3]int64{ // read, staged, rejected
-		"crm":        {6, 4, 2}, // c3 ragged, second c1 duplicate id
+		"crm":        {6, 5, 1}, // c3 ragged; the second c1 is a newer version of c1, staged
 		"forms":      {5, 3, 2}, // "this is not json", an array
 		"activities": {12, 12, 0},
 	}
@@ -117,8 +117,8 @@ func TestPipeline_ExtractPublishReconciles(t *testing.T) {
 		t.Fatal(err)
 	}
 	records := readRows(t, rc.Work, norm.Datasets["normalized"])
-	if len(records) != 7 {
-		t.Fatalf("normalized: %d rows, want 7", len(records))
+	if len(records) != 8 {
+		t.Fatalf("normalized: %d rows, want 8 (both versions of c1)", len(records))
 	}
 	byID := map[string]map[string]string{}
 	for _, r := range records {
@@ -174,7 +174,7 @@ func TestPipeline_ExtractPublishReconciles(t *testing.T) {
 		reasons = append(reasons, r["source"]+" "+r["location"]+" "+strings.SplitN(r["reason"], ":", 2)[0])
 	}
 	sort.Strings(reasons)
-	wantReasons := []string{"crm export.csv:5 ragged_row", "crm export.csv:7 duplicate_record_id", "forms fills.jsonl:3 invalid_json", "forms fills.jsonl:6 not_an_object"}
+	wantReasons := []string{"crm export.csv:5 ragged_row", "forms fills.jsonl:3 invalid_json", "forms fills.jsonl:6 not_an_object"}
 	if strings.Join(reasons, ";") != strings.Join(wantReasons, ";") {
 		t.Errorf("rejects = %v, want %v", reasons, wantReasons)
 	}

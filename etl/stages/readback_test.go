@@ -47,6 +47,10 @@ func TestReadback_XitongsysParquetGo(t *testing.T) {
 			case "contacts":
 				col, want = "entity_id", map[string]parquet.Type{"entity_id": parquet.Type_BYTE_ARRAY, "email": parquet.Type_BYTE_ARRAY,
 					"record_count": parquet.Type_INT64, "revenue_usd": parquet.Type_DOUBLE, "fit_score": parquet.Type_INT64, "is_mql": parquet.Type_BOOLEAN}
+			case "entity_changes":
+				col, want = "entity_id", map[string]parquet.Type{"entity_id": parquet.Type_BYTE_ARRAY, "change": parquet.Type_BYTE_ARRAY, "run_id": parquet.Type_BYTE_ARRAY}
+			case "record_map":
+				col, want = "entity_id", map[string]parquet.Type{"entity_id": parquet.Type_BYTE_ARRAY, "record_id": parquet.Type_BYTE_ARRAY, "source": parquet.Type_BYTE_ARRAY}
 			case "routing":
 				col, want = "entity_id", map[string]parquet.Type{"entity_id": parquet.Type_BYTE_ARRAY, "lead_rank": parquet.Type_BYTE_ARRAY, "queue": parquet.Type_BYTE_ARRAY}
 			}

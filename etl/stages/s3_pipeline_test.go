@@ -154,8 +154,10 @@ func TestS3Pipeline_FullRunFaultsAndDuckDB(t *testing.T) {
 			t.Errorf("source %s: %+v", s.Name, s)
 		}
 	}
-	if _, err := storage.Sub(clean.State, m.State.Prefix()).Open(ctx, etl.EntityStateKey); err != nil {
-		t.Errorf("entity state not saved on S3: %v", err)
+	for _, part := range []string{"records", "entities", "objects", "events"} {
+		if _, err := storage.Sub(clean.State, m.State.Prefix()).Open(ctx, etl.StoreKey(part, 0, ".parquet")); err != nil {
+			t.Errorf("entity store part %s not saved on S3: %v", part, err)
+		}
 	}
 
 	// 2. DuckDB reads the published layout (copied down: DuckDB's S3

@@ -116,18 +116,32 @@ func (Score) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 	}
 
 	start := time.Now()
-	ix, err := buildEntityIndex(ctx, rc, golden, dd.Datasets["clusters"], norm.Datasets["normalized"])
+	ix, err := buildEntityIndex(ctx, rc, golden, liveRecords(dd), norm.Datasets["normalized"])
 	if err != nil {
 		return nil, err
 	}
 	entities := len(ix.byEntity)
-	events, err := loadEvents(ctx, rc, ex.Datasets["activities"], ix, entities)
+	evFiles, err := eventInputs(ctx, rc, ex.Datasets["activities"])
 	if err != nil {
 		return nil, err
 	}
-	rc.Log.Info("activity events joined", "events", events.read, "matched", len(events.events),
-		"unmatched", events.unmatched, "undated", events.undated, "after_as_of", events.afterAsOf, "duration_ms", time.Since(start).Milliseconds())
+	cutoff := cfg.HistoryCutoff(rc.Clock())
+	events, err := loadEvents(ctx, rc, evFiles, ix, entities, cutoff)
+	if err != nil {
+		return nil, err
+	}
+	rc.Log.Info("activity events joined", "events", events.read, "from_history", events.history, "tonight", events.read-events.history,
+		"full_refresh", rc.FullRefresh, "matched", len(events.events), "unmatched", events.unmatched, "undated", events.undated,
+		"after_as_of", events.afterAsOf, "past_horizon", events.expired, "duration_ms", time.Since(start).Milliseconds())
 	ix.byEmail, ix.byRecord = nil, nil // only byEntity is needed from here on
+	start = time.Now()
+	storeEvents, kept, err := writeEventStore(ctx, rc, evFiles, events.spans, cutoff)
+	if err != nil {
+		return nil, err
+	}
+	rc.Log.Info("event store kept", "horizon_days", cfg.HistoryHorizonDays(), "events_kept", kept.kept, "events_pruned", kept.pruned,
+		"files_copied", kept.copied, "files_rewritten", kept.rewritten, "files_dropped", kept.dropped, "files", len(storeEvents),
+		"duration_ms", time.Since(start).Milliseconds())
 
 	prevOwners, err := readOwners(ctx, rc)
 	if err != nil {
@@ -194,8 +208,14 @@ func (Score) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 		rc.Log.Info("score summary", "what", k, "entities", counts[k])
 	}
 	res.RowsIn, res.RowsOut = int64(entities), int64(base)
+	if storeEvents != nil {
+		res.Datasets[etl.StorePrefix+storeEventsPart] = storeEvents
+	}
 	res.Notes = map[string]any{"counts": counts, "events_read": events.read, "events_matched": len(events.events),
 		"events_unmatched": events.unmatched, "events_undated": events.undated, "events_after_as_of": events.afterAsOf,
+		"events_from_history": events.history, "events_past_horizon": events.expired,
+		"store_events_kept": kept.kept, "store_events_pruned": kept.pruned, "store_files_copied": kept.copied,
+		"store_files_rewritten": kept.rewritten, "store_files_dropped": kept.dropped,
 		"as_of": rc.Clock().Format(time.RFC3339Nano)}
 	return res, nil
 }
@@ -253,6 +273,16 @@ func eachBatch(ctx context.Context, s storage.Store, files []columnar.FileInfo, 
 	return nil
 }
 
+// liveRecords is dedupe's list of every live record with its entity and
+// email key: record_map (on an incremental night clusters hold only the
+// records matched tonight), or clusters from a dedupe before record_map.
+func liveRecords(dd *etl.StageResult) []columnar.FileInfo {
+	if files := dd.Datasets["record_map"]; len(files) > 0 {
+		return files
+	}
+	return dd.Datasets["clusters"]
+}
+
 // readOwners loads entity -> owner from the last published run.
 func readOwners(ctx context.Context, rc *etl.RunContext) (map[string]string, error) {
 	owners := map[string]string{}
@@ -305,7 +335,7 @@ func ExplainEntity(ctx context.Context, rc *etl.RunContext, entityID string) (st
 	if err != nil {
 		return "", err
 	}
-	ix, err := buildEntityIndex(ctx, rc, golden, dd.Datasets["clusters"], norm.Datasets["normalized"])
+	ix, err := buildEntityIndex(ctx, rc, golden, liveRecords(dd), norm.Datasets["normalized"])
 	if err != nil {
 		return "", err
 	}
@@ -313,7 +343,11 @@ func ExplainEntity(ctx context.Context, rc *etl.RunContext, entityID string) (st
 	if !ok {
 		return "", fmt.Errorf("--explain: no entity %q in run %s", entityID, rc.RunID)
 	}
-	events, err := loadEvents(ctx, rc, ex.Datasets["activities"], ix, len(ix.byEntity))
+	evFiles, err := explainEventInputs(ctx, rc, ex.Datasets["activities"])
+	if err != nil {
+		return "", err
+	}
+	events, err := loadEvents(ctx, rc, evFiles, ix, len(ix.byEntity), cfg.HistoryCutoff(rc.Clock()))
 	if err != nil {
 		return "", err
 	}

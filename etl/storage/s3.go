@@ -218,6 +218,7 @@ func (s *s3Store) List(ctx context.Context, prefix string) ([]ObjectInfo, error)
 				Key:     strings.TrimPrefix(aws.ToString(o.Key), s.prefix),
 				Size:    aws.ToInt64(o.Size),
 				ModTime: aws.ToTime(o.LastModified),
+				ETag:    strings.Trim(aws.ToString(o.ETag), `"`),
 			})
 		}
 	}

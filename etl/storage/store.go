@@ -17,6 +17,9 @@ type ObjectInfo struct {
 	Key     string
 	Size    int64
 	ModTime time.Time
+	// ETag is the S3 entity tag ("" for local files): with Size it tells a
+	// rewritten object from the one read before.
+	ETag string
 }
 
 // Store is one location (a local folder or an S3 bucket+prefix) that holds

@@ -1,0 +1,272 @@
+package stages
+
+import (
+	"context"
+	"encoding/csv"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/leadsmith/leadsmith/dedupe"
+	"github.com/leadsmith/leadsmith/etl"
+	"github.com/leadsmith/leadsmith/fixtures"
+	"github.com/leadsmith/leadsmith/fixtures/feed"
+	"gopkg.in/yaml.v3"
+)
+
+// feedConfig is a config that reads a feed's sources from dir.
+func feedConfig(t testing.TB, dir string) string {
+	t.Helper()
+	type src struct {
+		Name     string            `yaml:"name"`
+		URI      string            `yaml:"uri"`
+		Glob     string            `yaml:"glob,omitempty"`
+		Format   string            `yaml:"format"`
+		CSV      map[string]string `yaml:"csv,omitempty"`
+		Columns  map[string]string `yaml:"columns"`
+		Priority int               `yaml:"priority,omitempty"`
+	}
+	conv := func(s fixtures.SourceSpec) src {
+		out := src{Name: s.Name, URI: ".", Glob: s.Glob, Format: s.Format, Columns: s.Columns, Priority: s.Priority}
+		if s.Delimiter != "" || s.Encoding != "" {
+			out.CSV = map[string]string{}
+			if s.Delimiter != "" {
+				out.CSV["delimiter"] = s.Delimiter
+			}
+			if s.Encoding != "" {
+				out.CSV["encoding"] = s.Encoding
+			}
+		}
+		return out
+	}
+	var cfg struct {
+		Version    int    `yaml:"version"`
+		Sources    []src  `yaml:"sources"`
+		Activities *src   `yaml:"activities"`
+		Work       string `yaml:"work"`
+		Output     string `yaml:"output"`
+		State      string `yaml:"state"`
+	}
+	cfg.Version, cfg.Work, cfg.Output, cfg.State = 1, "./_work", "./_output", "./_state"
+	for _, s := range feed.Sources() {
+		cfg.Sources = append(cfg.Sources, conv(s))
+	}
+	a := conv(feed.ActivitiesSpec())
+	cfg.Activities = &a
+	text, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "leadsmith.yaml")
+	if err := os.WriteFile(p, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// copyFeedFiles copies files (relative paths) from src to dst with their
+// modification times.
+func copyFeedFiles(t testing.TB, src, dst string, files []string) {
+	t.Helper()
+	for _, rel := range files {
+		from, to := filepath.Join(src, filepath.FromSlash(rel)), filepath.Join(dst, filepath.FromSlash(rel))
+		data, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := os.Stat(from)
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(to, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(to, st.ModTime(), st.ModTime())
+	}
+}
+
+// runNight runs the pipeline on the feed folder dir for date.
+func runNight(t testing.TB, cfgPath, date string, fullRefresh bool) *etl.RunContext {
+	t.Helper()
+	cfg, err := etl.LoadConfig(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := cfg.Validate(); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	rc := testRunContext(cfg, nil)
+	d, _ := time.Parse(time.DateOnly, date)
+	rc.RunID, rc.RunDate, rc.AsOf, rc.FullRefresh = date, d, etl.DefaultAsOf(d), fullRefresh
+	if err := etl.RunPipeline(context.Background(), rc, Pipeline()); err != nil {
+		t.Fatalf("night %s: %v", date, err)
+	}
+	return rc
+}
+
+// nightOutputs is what a night published: record -> entity, and changes.
+type nightOutputs struct {
+	entityOf map[string]string // record key -> entity id
+	changes  []map[string]string
+	contacts int64
+}
+
+func readNight(t *testing.T, rc *etl.RunContext) nightOutputs {
+	t.Helper()
+	m := readManifest(t, rc)
+	out := nightOutputs{entityOf: map[string]string{}, contacts: m.Datasets["contacts"].Rows}
+	for _, r := range readRows(t, rc.Output, m.Datasets["record_map"].Files) {
+		out.entityOf[dedupe.RecordKey(r["source"], r["record_id"])] = r["entity_id"]
+	}
+	out.changes = readRows(t, rc.Output, m.Datasets["entity_changes"].Files)
+	return out
+}
+
+// feedTruth reads truth/nights.csv: record key -> true entity, and the
+// true entities touched after night 1.
+func feedTruth(t *testing.T, dir string) (map[string]string, map[string]bool) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, filepath.FromSlash(feed.TruthFile)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth, touched := map[string]string{}, map[string]bool{}
+	for _, r := range rows[1:] {
+		truth[dedupe.RecordKey(r[2], r[3])] = r[4]
+		if r[0] != "1" {
+			touched[r[4]] = true
+		}
+	}
+	return truth, touched
+}
+
+func pairwiseF1(t *testing.T, entityOf, truth map[string]string) float64 {
+	t.Helper()
+	var cluster []int32
+	var labels []string
+	ids := map[string]int32{}
+	for k, e := range entityOf {
+		c, ok := ids[e]
+		if !ok {
+			c = int32(len(ids))
+			ids[e] = c
+		}
+		cluster = append(cluster, c)
+		tr, ok := truth[k]
+		if !ok {
+			t.Fatalf("record %s is not in the truth", k)
+		}
+		labels = append(labels, tr)
+	}
+	m, err := dedupe.Evaluate(cluster, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.F1
+}
+
+// TestNights_StoreRemembers replays three nights of a feed, each night's
+// files arriving before its run, and checks the issue's measures: the
+// store's clustering after night 3 is as good as a full refresh over all
+// three nights, entity ids of unchanged people are stable, every id that
+// disappears is listed as merged or retired, updates are not rejects, and
+// contacts hold every live entity.
+func TestNights_StoreRemembers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three nights of a feed")
+	}
+	gen := t.TempDir()
+	sum, err := feed.Generate(context.Background(), feed.Options{
+		Options: fixtures.Options{Contacts: 4000, Seed: 7, OutDir: gen, Activities: 8000},
+		Nights:  3, NightContacts: 400,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth, touched := feedTruth(t, gen)
+	inc := t.TempDir()
+	cfgPath := feedConfig(t, inc)
+	var nights []nightOutputs
+	for _, n := range sum.Nights {
+		copyFeedFiles(t, gen, inc, n.Files)
+		rc := runNight(t, cfgPath, n.Date, false)
+		out := readNight(t, rc)
+		nights = append(nights, out)
+		if n.Night > 1 {
+			res, err := rc.Committed(context.Background(), "dedupe")
+			if err != nil || res == nil {
+				t.Fatalf("dedupe marker: %v", err)
+			}
+			if inc, _ := res.Notes["incremental"].(bool); !inc {
+				t.Errorf("night %d was not incremental", n.Night)
+			}
+			t.Logf("night %d: changes %v, records %v", n.Night, res.Notes["changes"], res.Notes["records"])
+			// Every id of the night before that is gone is merged or retired.
+			listed := map[string]string{}
+			for _, c := range out.changes {
+				listed[c["entity_id"]] = c["change"]
+			}
+			now := map[string]bool{}
+			for _, e := range out.entityOf {
+				now[e] = true
+			}
+			for _, e := range nights[len(nights)-2].entityOf {
+				if !now[e] && listed[e] != dedupe.ChangeMerged && listed[e] != dedupe.ChangeRetired {
+					t.Errorf("night %d: entity %s is gone but listed as %q", n.Night, e, listed[e])
+				}
+			}
+			for _, c := range out.changes {
+				if c["change"] == dedupe.ChangeMerged && !now[c["other_id"]] {
+					t.Errorf("night %d: %s merged into %s, which is not live", n.Night, c["entity_id"], c["other_id"])
+				}
+			}
+			if int64(len(now)) != out.contacts {
+				t.Errorf("night %d: %d contacts, %d live entities in record_map", n.Night, out.contacts, len(now))
+			}
+		}
+	}
+	last := nights[len(nights)-1]
+	f1Inc := pairwiseF1(t, last.entityOf, truth)
+
+	// Ids of people nothing happened to after night 1 stay.
+	moved, stable := 0, 0
+	for k, e1 := range nights[0].entityOf {
+		if touched[truth[k]] {
+			continue
+		}
+		if e3, ok := last.entityOf[k]; ok {
+			if e3 != e1 {
+				moved++
+			} else {
+				stable++
+			}
+		}
+	}
+	if moved > 0 || stable == 0 {
+		t.Errorf("entity ids of unchanged people: %d moved, %d stable", moved, stable)
+	}
+
+	// A full refresh over all three nights' files.
+	full := t.TempDir()
+	fullCfg := feedConfig(t, full)
+	for _, n := range sum.Nights {
+		copyFeedFiles(t, gen, full, n.Files)
+	}
+	frc := runNight(t, fullCfg, sum.Nights[len(sum.Nights)-1].Date, true)
+	fout := readNight(t, frc)
+	f1Full := pairwiseF1(t, fout.entityOf, truth)
+	t.Logf("pairwise F1 after night 3: incremental %.4f, full refresh %.4f; %d stable ids", f1Inc, f1Full, stable)
+	if math.Abs(f1Inc-f1Full) > 0.003 {
+		t.Errorf("incremental F1 %.4f vs full refresh %.4f: more than 0.003 apart", f1Inc, f1Full)
+	}
+	if len(fout.entityOf) != len(last.entityOf) {
+		t.Errorf("live records: incremental %d, full refresh %d", len(last.entityOf), len(fout.entityOf))
+	}
+}
