@@ -30,14 +30,26 @@ import (
 // touch is what pass 1 learns: the touched entities, and per rule the
 // store records' entities in each of tonight's blocks.
 type touch struct {
+	// all is set when tonight's blocks reach too much of the store to
+	// list (see touchBudget): every entity is touched, and the night
+	// matches every record as a full run does.
+	all      bool
+	entries  int // store entities listed in blocks so far
+	budget   int
 	entities map[string]bool
 	blocks   []map[uint64][]string // rule -> tonight's key -> store entities (nil once over the cap)
 	counts   []map[uint64]int      // rule -> tonight's key -> records (tonight's and the store's)
 	maxBlock int
 }
 
+// touchBudget bounds the store entities listed in tonight's blocks: 64
+// per record of tonight (at least 100,000). Past it, tonight's blocks
+// reach so much of the store that listing them costs more than matching
+// every record, which the night then does (memory as a full run's).
+var touchBudget = func(tonight int) int { return max(100_000, 64*tonight) }
+
 func newTouch(t *dedupe.Table, keys [][]uint64, maxBlock int) *touch {
-	tc := &touch{entities: map[string]bool{}, maxBlock: maxBlock}
+	tc := &touch{entities: map[string]bool{}, maxBlock: maxBlock, budget: touchBudget(t.Len())}
 	for r := range keys {
 		blocks, counts := map[uint64][]string{}, map[uint64]int{}
 		for i := range t.IDs {
@@ -63,16 +75,29 @@ func (tc *touch) see(keys [][]uint64, i int, ent string) {
 			continue
 		}
 		tc.counts[r][k] = n + 1
-		if n+1 > tc.maxBlock {
+		switch {
+		case tc.all:
+		case n+1 > tc.maxBlock:
+			tc.entries -= len(tc.blocks[r][k])
 			tc.blocks[r][k] = nil // a block a full run would not compare
-		} else {
+		case tc.entries >= tc.budget:
+			tc.all, tc.blocks = true, nil
+			return
+		default:
 			tc.blocks[r][k] = append(tc.blocks[r][k], strings.Clone(ent))
+			tc.entries++
 		}
 	}
 }
 
+// touched reports whether entity ent is touched.
+func (tc *touch) touched(ent string) bool { return tc.all || tc.entities[ent] }
+
 // finish adds the entities of every block under the cap.
 func (tc *touch) finish() {
+	if tc.all {
+		return
+	}
 	for r := range tc.blocks {
 		for k, ents := range tc.blocks[r] {
 			if tc.counts[r][k] > tc.maxBlock {
@@ -138,7 +163,9 @@ func findTouched(ctx context.Context, rc *etl.RunContext, files []string, night 
 				tc.entities[ent] = true
 				prev[key] = ent
 			}
-			tc.see(bk, i, ent)
+			if !tc.all {
+				tc.see(bk, i, ent)
+			}
 		}
 		rows += int64(n)
 		return nil
@@ -192,7 +219,7 @@ func readTouched(ctx context.Context, rc *etl.RunContext, files []string, tc *to
 		keep := make([]bool, n)
 		var touched []int
 		for i := 0; i < n; i++ {
-			if tc.entities[columnar.StrAt(ents, i)] {
+			if tc.touched(columnar.StrAt(ents, i)) {
 				touched = append(touched, i)
 			} else {
 				keep[i] = true
@@ -269,7 +296,7 @@ type entityFacts struct {
 // copyEntities is the pass over the store's entities: untouched golden
 // records are copied to the new golden's first part; touched ones give
 // their first-seen time and content hash.
-func copyEntities(ctx context.Context, rc *etl.RunContext, files []string, touched map[string]bool, schema *arrow.Schema) (*entityFacts, error) {
+func copyEntities(ctx context.Context, rc *etl.RunContext, files []string, tc *touch, schema *arrow.Schema) (*entityFacts, error) {
 	ef := &entityFacts{first: map[string]time.Time{}, hashes: map[string]uint64{}}
 	mem := columnar.NewPoolAllocator(64<<20, rc.PoisonPools)
 	key := rc.DatasetPrefix("dedupe", "golden") + "part-00000.parquet"
@@ -284,7 +311,7 @@ func copyEntities(ctx context.Context, rc *etl.RunContext, files []string, touch
 		keep := make([]bool, n)
 		var touchedRows []int
 		for i := 0; i < n; i++ {
-			if touched[columnar.StrAt(ents, i)] {
+			if tc.touched(columnar.StrAt(ents, i)) {
 				touchedRows = append(touchedRows, i)
 			} else {
 				keep[i] = true

@@ -182,6 +182,23 @@ func TestNights_StoreRemembers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("three nights of a feed")
 	}
+	testNights(t, false)
+}
+
+// TestNights_EverythingTouched: when tonight's blocks reach more of the
+// store than the budget, the night matches every known record again and
+// gives the same measures.
+func TestNights_EverythingTouched(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three nights of a feed")
+	}
+	old := touchBudget
+	touchBudget = func(int) int { return 10 }
+	defer func() { touchBudget = old }()
+	testNights(t, true)
+}
+
+func testNights(t *testing.T, allTouched bool) {
 	gen := t.TempDir()
 	sum, err := feed.Generate(context.Background(), feed.Options{
 		Options: fixtures.Options{Contacts: 4000, Seed: 7, OutDir: gen, Activities: 8000},
@@ -206,6 +223,9 @@ func TestNights_StoreRemembers(t *testing.T) {
 			}
 			if inc, _ := res.Notes["incremental"].(bool); !inc {
 				t.Errorf("night %d was not incremental", n.Night)
+			}
+			if all, _ := res.Notes["all_touched"].(bool); all != allTouched {
+				t.Errorf("night %d: all_touched = %v, want %v", n.Night, all, allTouched)
 			}
 			t.Logf("night %d: changes %v, records %v", n.Night, res.Notes["changes"], res.Notes["records"])
 			// Every id of the night before that is gone is merged or retired.
