@@ -151,10 +151,13 @@ func project(mem memory.Allocator, rec arrow.Record, schema *arrow.Schema) (arro
 }
 
 // writeKept writes the rows of rec where keep is true, projected to
-// schema, to each writer (its schema given beside it): runs of kept rows
-// are zero-copy slices of rec.
+// schema, to each writer (its schema given beside it), as one record per
+// call: runs of kept rows are sliced and concatenated, because a Parquet
+// writer pays a buffer per Write (see columnar's statArena), so a write
+// per run would hold thousands of them until the row group closes.
 func writeKept(mem memory.Allocator, rec arrow.Record, keep []bool, outs ...keptOut) error {
 	n := len(keep)
+	var runs [][2]int64
 	for s := 0; s < n; {
 		if !keep[s] {
 			s++
@@ -164,22 +167,54 @@ func writeKept(mem memory.Allocator, rec arrow.Record, keep []bool, outs ...kept
 		for e < n && keep[e] {
 			e++
 		}
-		slice := rec.NewSlice(int64(s), int64(e))
-		for _, o := range outs {
-			out, err := project(mem, slice, o.schema)
-			if err != nil {
-				slice.Release()
-				return err
-			}
-			err = o.w.Write(out)
-			out.Release()
-			if err != nil {
-				slice.Release()
-				return err
-			}
-		}
-		slice.Release()
+		runs = append(runs, [2]int64{int64(s), int64(e)})
 		s = e
+	}
+	if len(runs) == 0 {
+		return nil
+	}
+	var kept arrow.Record
+	if len(runs) == 1 {
+		kept = rec.NewSlice(runs[0][0], runs[0][1])
+	} else {
+		cols := make([]arrow.Array, rec.NumCols())
+		rows := int64(0)
+		for _, r := range runs {
+			rows += r[1] - r[0]
+		}
+		for j := range cols {
+			parts := make([]arrow.Array, len(runs))
+			for k, r := range runs {
+				parts[k] = array.NewSlice(rec.Column(j), r[0], r[1])
+			}
+			c, err := array.Concatenate(parts, mem)
+			for _, p := range parts {
+				p.Release()
+			}
+			if err != nil {
+				for _, c := range cols[:j] {
+					c.Release()
+				}
+				return err
+			}
+			cols[j] = c
+		}
+		kept = array.NewRecord(rec.Schema(), cols, rows)
+		for _, c := range cols {
+			c.Release()
+		}
+	}
+	defer kept.Release()
+	for _, o := range outs {
+		out, err := project(mem, kept, o.schema)
+		if err != nil {
+			return err
+		}
+		err = o.w.Write(out)
+		out.Release()
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
