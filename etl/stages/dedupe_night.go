@@ -103,7 +103,28 @@ func mergeNight(tr *touchedRecords, night *nightRecords) (*dedupe.Table, map[str
 		}
 	}
 	st.New = len(fresh)
-	return u, prev, st
+	return sortByKey(u), prev, st
+}
+
+// sortByKey orders a table's records by record key (see resolveVersions).
+func sortByKey(t *dedupe.Table) *dedupe.Table {
+	order := make([]int, t.Len())
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return t.IDs[order[a]] < t.IDs[order[b]] })
+	out := &dedupe.Table{IDs: make([]string, len(order)), Cols: make(map[string][]string, len(t.Cols))}
+	for k, i := range order {
+		out.IDs[k] = t.IDs[i]
+	}
+	for name, col := range t.Cols {
+		vals := make([]string, len(order))
+		for k, i := range order {
+			vals[k] = col[i]
+		}
+		out.Cols[name] = vals
+	}
+	return out
 }
 
 // storeModel chooses the model of an incremental night: the config's

@@ -255,7 +255,7 @@ func goldenHashes(g *dedupe.Golden) []uint64 {
 	out := make([]uint64, len(g.EntityIDs))
 	names := make([]string, 0, len(g.Cols))
 	for c := range g.Cols {
-		if !goldenHashSkip[c] {
+		if !goldenHashSkip[c] && !notGolden[c] { // what writeGolden writes
 			names = append(names, c)
 		}
 	}

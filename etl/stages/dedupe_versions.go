@@ -122,7 +122,9 @@ func resolveVersions(t *dedupe.Table) *nightRecords {
 		}
 		s = e
 	}
-	slices.Sort(keep) // the table's own order, so outputs do not depend on keys
+	// keep is in record key order: survivorship breaks its last ties by
+	// record order, so a canonical order gives an entity the same golden
+	// record whether it is matched in a full run or on an incremental night.
 	out := &dedupe.Table{IDs: make([]string, len(keep)), Cols: map[string][]string{}}
 	for k, i := range keep {
 		out.IDs[k] = t.IDs[i]

@@ -228,6 +228,20 @@ func testNights(t *testing.T, allTouched bool) {
 				t.Errorf("night %d: all_touched = %v, want %v", n.Night, all, allTouched)
 			}
 			t.Logf("night %d: changes %v, records %v", n.Night, res.Notes["changes"], res.Notes["records"])
+			// An entity is "updated" only when tonight changed one of its
+			// records (a new, edited or deleted one): never an untouched one
+			// that was merely matched again.
+			changes, _ := res.Notes["changes"].(map[string]any)
+			recs, _ := res.Notes["records"].(map[string]any)
+			updated, _ := changes["updated"].(float64)
+			var touchedRecs float64
+			for _, k := range []string{"records_new", "records_updated", "records_deleted"} {
+				v, _ := recs[k].(float64)
+				touchedRecs += v
+			}
+			if updated == 0 || updated > touchedRecs {
+				t.Errorf("night %d: %v entities updated by %v changed records", n.Night, updated, touchedRecs)
+			}
 			// Every id of the night before that is gone is merged or retired.
 			listed := map[string]string{}
 			for _, c := range out.changes {
@@ -288,5 +302,85 @@ func testNights(t *testing.T, allTouched bool) {
 	}
 	if len(fout.entityOf) != len(last.entityOf) {
 		t.Errorf("live records: incremental %d, full refresh %d", len(last.entityOf), len(fout.entityOf))
+	}
+}
+
+// TestNights_RollbackAndRerun: a night rolled back and run again (forced,
+// every stage redone) on the same store publishes the same contacts,
+// record_map and entity_changes: the store a night builds on is the one of
+// the last night committed before its date, and objects it had read are
+// new again once its version is gone.
+func TestNights_RollbackAndRerun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two nights of a feed")
+	}
+	gen := t.TempDir()
+	sum, err := feed.Generate(context.Background(), feed.Options{
+		Options: fixtures.Options{Contacts: 1500, Seed: 11, OutDir: gen, Activities: 3000},
+		Nights:  2, NightContacts: 200,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cfgPath := feedConfig(t, dir)
+	for _, n := range sum.Nights {
+		copyFeedFiles(t, gen, dir, n.Files)
+	}
+	d1, d2 := sum.Nights[0].Date, sum.Nights[1].Date
+	// Night 1 reads every object present, night 2's included, so night
+	// 2's run must see its own files as new: they arrive after night 1.
+	for _, rel := range sum.Nights[1].Files {
+		os.Rename(filepath.Join(dir, rel), filepath.Join(dir, rel+".later"))
+	}
+	runNight(t, cfgPath, d1, false)
+	for _, rel := range sum.Nights[1].Files {
+		os.Rename(filepath.Join(dir, rel+".later"), filepath.Join(dir, rel))
+	}
+	rc := runNight(t, cfgPath, d2, false)
+	snapshot := func(rc *etl.RunContext) map[string][]map[string]string {
+		m := readManifest(t, rc)
+		out := map[string][]map[string]string{}
+		for _, ds := range []string{"contacts", "record_map", "entity_changes", "routing"} {
+			out[ds] = readRows(t, rc.Output, m.Datasets[ds].Files)
+		}
+		return out
+	}
+	before := snapshot(rc)
+	if len(before["entity_changes"]) == 0 || len(before["record_map"]) == 0 {
+		t.Fatalf("night 2 published %d changes and %d record_map rows", len(before["entity_changes"]), len(before["record_map"]))
+	}
+	undone, err := etl.Rollback(context.Background(), rc, d1, etl.PublishedNames(Pipeline()[:len(Pipeline())-1]))
+	if err != nil || len(undone) != 1 || undone[0].RunID != d2 {
+		t.Fatalf("rollback: %v %v", undone, err)
+	}
+	cfg, _ := etl.LoadConfig(cfgPath)
+	again := testRunContext(cfg, nil)
+	d, _ := time.Parse(time.DateOnly, d2)
+	again.RunID, again.RunDate, again.AsOf, again.Force = d2, d, etl.DefaultAsOf(d), true
+	if err := etl.RunPipeline(context.Background(), again, Pipeline()); err != nil {
+		t.Fatal(err)
+	}
+	after := snapshot(again)
+	for ds, rows := range before {
+		if len(after[ds]) != len(rows) {
+			t.Errorf("%s: %d rows after the re-run, %d before", ds, len(after[ds]), len(rows))
+			continue
+		}
+		key := func(r map[string]string) string {
+			b, _ := yaml.Marshal(r)
+			return string(b)
+		}
+		seen := map[string]int{}
+		for _, r := range rows {
+			seen[key(r)]++
+		}
+		for _, r := range after[ds] {
+			if seen[key(r)] == 0 {
+				t.Errorf("%s: a row after the re-run differs: %v", ds, r)
+				break
+			}
+			seen[key(r)]--
+		}
 	}
 }
