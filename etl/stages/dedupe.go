@@ -85,6 +85,13 @@ func (d Dedupe) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, 
 	if inc {
 		return d.runIncremental(ctx, rc, night, settings)
 	}
+	if ex, err := rc.Committed(ctx, "extract"); err == nil && ex != nil {
+		if read, _ := ex.Notes["incremental"].(bool); read {
+			// Matching only tonight's new objects without the records
+			// known before would publish a partial picture.
+			return nil, fmt.Errorf("extract read only new or changed objects, but the state this run builds on holds no entity store records (was a night published without dedupe?): run again with --full-refresh")
+		}
+	}
 	t := night.t
 	n := t.Len()
 	rc.Log.Info("dedupe table loaded", "records", n, "columns", len(t.Cols), "superseded_versions", night.superseded, "deleted", len(night.deleted))

@@ -257,3 +257,37 @@ func TestIncrementalExtract_S3ETag(t *testing.T) {
 		t.Errorf("night 2: %d raw rows, want 1 (the rewritten a.csv)", n)
 	}
 }
+
+// TestIncremental_NoRecordsNeedsFullRefresh: a state that lists objects
+// but holds no entity store records (a night published without dedupe)
+// would make extract read only new objects and dedupe see nothing else;
+// dedupe refuses, naming --full-refresh, and a full refresh works.
+func TestIncremental_NoRecordsNeedsFullRefresh(t *testing.T) {
+	cfg := `sources:
+  - name: crm
+    uri: ./crm
+    columns: {record_id: id}
+`
+	rc := newDirRun(t, cfg, map[string][]byte{
+		"crm/a.csv": []byte("id,email,first_name\na1,ann@example.com,Ann\n"),
+	}, nil)
+	extractNight(t, rc)
+	dir := filepath.Dir(rc.Config.Resolve("./crm/a.csv"))
+	if err := os.WriteFile(filepath.Join(dir, "b.csv"), []byte("id,email,first_name\nb1,bo@example.com,Bo\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rc2 := nightOf(rc, 1)
+	err := etl.RunPipeline(context.Background(), rc2, Pipeline())
+	if err == nil || !strings.Contains(err.Error(), "--full-refresh") {
+		t.Fatalf("night 2 without store records: %v, want an error naming --full-refresh", err)
+	}
+	rc3 := nightOf(rc, 1)
+	rc3.FullRefresh = true
+	if err := etl.RunPipeline(context.Background(), rc3, Pipeline()); err != nil {
+		t.Fatal(err)
+	}
+	m := readManifest(t, rc3)
+	if n := m.Datasets["contacts"].Rows; n != 2 {
+		t.Errorf("full refresh: %d contacts, want 2", n)
+	}
+}
