@@ -158,7 +158,7 @@ func knownEntities(ctx context.Context, rc *etl.RunContext) (map[string]string, 
 		return prev, ef, err
 	}
 	prev := map[string]string{}
-	err = eachBatch(ctx, rc.BaseState(), storeFileInfos(recFiles), func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.BaseState(), storeFileInfos(recFiles), func(rec arrow.Record) error {
 		ents, ids, srcs := columnar.StringCol(rec, "entity_id"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "source")
 		for i := 0; i < int(rec.NumRows()); i++ {
 			prev[dedupe.RecordKey(columnar.StrAt(srcs, i), columnar.StrAt(ids, i))] = strings.Clone(columnar.StrAt(ents, i))
@@ -173,7 +173,7 @@ func knownEntities(ctx context.Context, rc *etl.RunContext) (map[string]string, 
 		return nil, nil, err
 	}
 	var h rowHasher
-	err = eachBatch(ctx, rc.BaseState(), storeFileInfos(entFiles), func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.BaseState(), storeFileInfos(entFiles), func(rec arrow.Record) error {
 		rows := make([]int, rec.NumRows())
 		for i := range rows {
 			rows[i] = i
@@ -344,7 +344,7 @@ func (w *dedupeWriter) night(o dedupeOutputs, part int, records string) {
 	ctx, rc := w.ctx, w.rc
 	schema := w.nightSchema
 	if schema == nil {
-		schema = storeRecordsSchema(goldenColumns(o.t.Cols))
+		schema = columnar.StoreRecordsSchema(goldenColumns(o.t.Cols))
 	}
 	w.add(0, "pairs", 0, func(k string) (columnar.FileInfo, error) { return writePairs(ctx, rc, k, o.t, o.pairs, o.threshold) })
 	w.add(0, "entity_changes", 0, func(k string) (columnar.FileInfo, error) { return writeEntityChanges(ctx, rc, k, o.changes) })

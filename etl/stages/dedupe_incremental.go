@@ -27,88 +27,11 @@ import (
 // dedupe.AssignIdentities). Memory follows tonight's records, the touched
 // entities and the blocks' keys, not the store.
 
-// touch is what pass 1 learns: the touched entities, and per rule the
-// store records' entities in each of tonight's blocks.
-type touch struct {
-	// all is set when tonight's blocks reach too much of the store to
-	// list (see touchBudget): every entity is touched, and the night
-	// matches every record as a full run does.
-	all      bool
-	entries  int // store entities listed in blocks so far
-	budget   int
-	entities map[string]bool
-	blocks   []map[uint64][]string // rule -> tonight's key -> store entities (nil once over the cap)
-	counts   []map[uint64]int      // rule -> tonight's key -> records (tonight's and the store's)
-	maxBlock int
-}
-
 // touchBudget bounds the store entities listed in tonight's blocks: 64
 // per record of tonight (at least 100,000). Past it, tonight's blocks
 // reach so much of the store that listing them costs more than matching
 // every record, which the night then does (memory as a full run's).
 var touchBudget = func(tonight int) int { return max(100_000, 64*tonight) }
-
-func newTouch(t *dedupe.Table, keys [][]uint64, maxBlock int) *touch {
-	tc := &touch{entities: map[string]bool{}, maxBlock: maxBlock, budget: touchBudget(t.Len())}
-	for r := range keys {
-		blocks, counts := map[uint64][]string{}, map[uint64]int{}
-		for i := range t.IDs {
-			if k := keys[r][i]; k != 0 {
-				counts[k]++
-				blocks[k] = blocks[k][:0:0]
-			}
-		}
-		tc.blocks, tc.counts = append(tc.blocks, blocks), append(tc.counts, counts)
-	}
-	return tc
-}
-
-// see records a store record of entity ent with block keys keys[r][i].
-func (tc *touch) see(keys [][]uint64, i int, ent string) {
-	for r := range keys {
-		k := keys[r][i]
-		if k == 0 {
-			continue
-		}
-		n, ok := tc.counts[r][k]
-		if !ok {
-			continue
-		}
-		tc.counts[r][k] = n + 1
-		switch {
-		case tc.all:
-		case n+1 > tc.maxBlock:
-			tc.entries -= len(tc.blocks[r][k])
-			tc.blocks[r][k] = nil // a block a full run would not compare
-		case tc.entries >= tc.budget:
-			tc.all, tc.blocks = true, nil
-			return
-		default:
-			tc.blocks[r][k] = append(tc.blocks[r][k], strings.Clone(ent))
-			tc.entries++
-		}
-	}
-}
-
-// touched reports whether entity ent is touched.
-func (tc *touch) touched(ent string) bool { return tc.all || tc.entities[ent] }
-
-// finish adds the entities of every block under the cap.
-func (tc *touch) finish() {
-	if tc.all {
-		return
-	}
-	for r := range tc.blocks {
-		for k, ents := range tc.blocks[r] {
-			if tc.counts[r][k] > tc.maxBlock {
-				continue
-			}
-			for _, e := range ents {
-				tc.entities[e] = true
-			}
-		}
-	}
-}
 
 // storeRecordFiles lists the store's record files as FileInfo.
 func storeFileInfos(keys []string) []columnar.FileInfo {
@@ -120,12 +43,11 @@ func storeFileInfos(keys []string) []columnar.FileInfo {
 }
 
 // findTouched is pass 1 over the store's records.
-func findTouched(ctx context.Context, rc *etl.RunContext, files []string, night *nightRecords, rules []dedupe.BlockingRule, maxBlock int) (*touch, map[string]string, int64, error) {
-	keys, err := dedupe.BlockKeys(night.t, rules)
+func findTouched(ctx context.Context, rc *etl.RunContext, files []string, night *nightRecords, rules []dedupe.BlockingRule, maxBlock int) (*dedupe.Reach, map[string]string, int64, error) {
+	tc, err := dedupe.NewReach(night.t, rules, maxBlock, touchBudget(night.t.Len()))
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	tc := newTouch(night.t, keys, maxBlock)
 	tonight := make(map[string]bool, night.t.Len()+len(night.deleted))
 	for _, k := range night.t.IDs {
 		tonight[k] = true
@@ -137,13 +59,13 @@ func findTouched(ctx context.Context, rc *etl.RunContext, files []string, night 
 	bcols := dedupe.BlockingColumns(rules)
 	var rows int64
 	cols := append([]string{"entity_id", "record_id", "source"}, bcols...)
-	err = eachBatch(ctx, rc.BaseState(), storeFileInfos(files), func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.BaseState(), storeFileInfos(files), func(rec arrow.Record) error {
 		n := int(rec.NumRows())
 		mini := &dedupe.Table{IDs: make([]string, n), Cols: map[string][]string{}}
 		for _, c := range bcols {
 			vals := make([]string, n)
 			if idx := rec.Schema().FieldIndices(c); len(idx) > 0 {
-				columnStrings(rec.Column(idx[0]), vals)
+				columnar.ColumnStrings(rec.Column(idx[0]), vals)
 			}
 			mini.Cols[c] = vals
 		}
@@ -160,12 +82,10 @@ func findTouched(ctx context.Context, rc *etl.RunContext, files []string, night 
 			key := dedupe.RecordKey(columnar.StrAt(srcs, i), columnar.StrAt(ids, i))
 			if tonight[key] {
 				ent = strings.Clone(ent)
-				tc.entities[ent] = true
+				tc.Touch(ent)
 				prev[key] = ent
 			}
-			if !tc.all {
-				tc.see(bk, i, ent)
-			}
+			tc.See(bk, i, ent)
 		}
 		rows += int64(n)
 		return nil
@@ -173,7 +93,7 @@ func findTouched(ctx context.Context, rc *etl.RunContext, files []string, night 
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	tc.finish()
+	tc.Finish()
 	return tc, prev, rows, nil
 }
 
@@ -188,7 +108,7 @@ type touchedRecords struct {
 	pop      *dedupe.Population
 }
 
-func readTouched(ctx context.Context, rc *etl.RunContext, files []string, tc *touch, s dedupe.Settings, schema *arrow.Schema, night *nightRecords) (*touchedRecords, error) {
+func readTouched(ctx context.Context, rc *etl.RunContext, files []string, tc *dedupe.Reach, s dedupe.Settings, schema *arrow.Schema, night *nightRecords) (*touchedRecords, error) {
 	pop, err := dedupe.NewPopulation(s)
 	if err != nil {
 		return nil, err
@@ -207,19 +127,19 @@ func readTouched(ctx context.Context, rc *etl.RunContext, files []string, tc *to
 	if err != nil {
 		return nil, err
 	}
-	wm, err := columnar.NewParquetWriterMem(ctx, rc.Work, mapKey, recordMapSchema, rc.Config.Parquet, mem)
+	wm, err := columnar.NewParquetWriterMem(ctx, rc.Work, mapKey, columnar.RecordMapSchema, rc.Config.Parquet, mem)
 	if err != nil {
 		w.Abort()
 		return nil, err
 	}
 	abort := func(err error) (*touchedRecords, error) { w.Abort(); wm.Abort(); return nil, err }
-	err = eachBatch(ctx, rc.BaseState(), storeFileInfos(files), func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.BaseState(), storeFileInfos(files), func(rec arrow.Record) error {
 		n := int(rec.NumRows())
 		ents := columnar.StringCol(rec, "entity_id")
 		keep := make([]bool, n)
 		var touched []int
 		for i := 0; i < n; i++ {
-			if tc.touched(columnar.StrAt(ents, i)) {
+			if tc.Touched(columnar.StrAt(ents, i)) {
 				touched = append(touched, i)
 			} else {
 				keep[i] = true
@@ -228,7 +148,7 @@ func readTouched(ctx context.Context, rc *etl.RunContext, files []string, tc *to
 		for _, c := range popCols {
 			if idx := rec.Schema().FieldIndices(c); len(idx) > 0 {
 				vals := make([]string, n)
-				columnStrings(rec.Column(idx[0]), vals)
+				columnar.ColumnStrings(rec.Column(idx[0]), vals)
 				pop.Add(s, c, vals)
 			}
 		}
@@ -238,7 +158,7 @@ func readTouched(ctx context.Context, rc *etl.RunContext, files []string, tc *to
 		if len(touched) == n {
 			return nil
 		}
-		return writeKept(mem, rec, keep, keptOut{w, schema}, keptOut{wm, recordMapSchema})
+		return columnar.WriteKept(mem, rec, keep, columnar.KeptOut{W: w, Schema: schema}, columnar.KeptOut{W: wm, Schema: columnar.RecordMapSchema})
 	})
 	if err != nil {
 		return abort(err)
@@ -264,11 +184,11 @@ func (tr *touchedRecords) addRows(rec arrow.Record, rows []int) {
 	}
 	buf := make([]string, n)
 	for j, f := range rec.Schema().Fields() {
-		if f.Name == "entity_id" || f.Name == "record_id" || !hasText(rec.Column(j)) {
+		if f.Name == "entity_id" || f.Name == "record_id" || !columnar.HasText(rec.Column(j)) {
 			continue
 		}
 		clear(buf)
-		columnStrings(rec.Column(j), buf)
+		columnar.ColumnStrings(rec.Column(j), buf)
 		col := tr.t.Cols[f.Name]
 		if col == nil {
 			col = make([]string, at)
@@ -296,7 +216,7 @@ type entityFacts struct {
 // copyEntities is the pass over the store's entities: untouched golden
 // records are copied to the new golden's first part; touched ones give
 // their first-seen time and content hash.
-func copyEntities(ctx context.Context, rc *etl.RunContext, files []string, tc *touch, schema *arrow.Schema) (*entityFacts, error) {
+func copyEntities(ctx context.Context, rc *etl.RunContext, files []string, tc *dedupe.Reach, schema *arrow.Schema) (*entityFacts, error) {
 	ef := &entityFacts{first: map[string]time.Time{}, hashes: map[string]uint64{}}
 	mem := columnar.NewPoolAllocator(64<<20, rc.PoisonPools)
 	key := rc.DatasetPrefix("dedupe", "golden") + "part-00000.parquet"
@@ -305,13 +225,13 @@ func copyEntities(ctx context.Context, rc *etl.RunContext, files []string, tc *t
 		return nil, err
 	}
 	var h rowHasher
-	err = eachBatch(ctx, rc.BaseState(), storeFileInfos(files), func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.BaseState(), storeFileInfos(files), func(rec arrow.Record) error {
 		n := int(rec.NumRows())
 		ents := columnar.StringCol(rec, "entity_id")
 		keep := make([]bool, n)
 		var touchedRows []int
 		for i := 0; i < n; i++ {
-			if tc.touched(columnar.StrAt(ents, i)) {
+			if tc.Touched(columnar.StrAt(ents, i)) {
 				touchedRows = append(touchedRows, i)
 			} else {
 				keep[i] = true
@@ -323,7 +243,7 @@ func copyEntities(ctx context.Context, rc *etl.RunContext, files []string, tc *t
 		if len(touchedRows) == n {
 			return nil
 		}
-		return writeKept(mem, rec, keep, keptOut{w, schema})
+		return columnar.WriteKept(mem, rec, keep, columnar.KeptOut{W: w, Schema: schema})
 	})
 	if err != nil {
 		w.Abort()
@@ -345,9 +265,9 @@ func (ef *entityFacts) facts(rec arrow.Record, rows []int, h *rowHasher) {
 			first, _ = rec.Column(j).(*array.Timestamp)
 		case f.Name == "source_record_ids":
 			keys, _ = rec.Column(j).(*array.List)
-		case !goldenHashSkip[f.Name] && hasText(rec.Column(j)):
+		case !goldenHashSkip[f.Name] && columnar.HasText(rec.Column(j)):
 			vals := make([]string, n)
-			columnStrings(rec.Column(j), vals)
+			columnar.ColumnStrings(rec.Column(j), vals)
 			texts[f.Name] = vals
 		}
 	}

@@ -221,7 +221,7 @@ func (d Dedupe) runIncremental(ctx context.Context, rc *etl.RunContext, night *n
 		}
 	}
 	cols := goldenColumns(colSet)
-	recSchema := storeRecordsSchema(cols)
+	recSchema := columnar.StoreRecordsSchema(cols)
 	tr, err := readTouched(ctx, rc, recFiles, tc, s, recSchema, night)
 	if err != nil {
 		return nil, err
@@ -232,11 +232,11 @@ func (d Dedupe) runIncremental(ctx context.Context, rc *etl.RunContext, night *n
 			u.Cols[c] = make([]string, u.Len())
 		}
 	}
-	if tc.all {
+	if tc.All {
 		rc.Log.Warn("tonight's blocks reach too much of the store to match it alone: every known record is matched again",
-			"store_records", storeRows, "tonight_records", night.t.Len(), "budget", tc.budget)
+			"store_records", storeRows, "tonight_records", night.t.Len(), "budget", tc.Budget)
 	}
-	rc.Log.Info("store matched", "store_records", storeRows, "touched_entities", len(tc.entities), "all_touched", tc.all,
+	rc.Log.Info("store matched", "store_records", storeRows, "touched_entities", tc.Len(), "all_touched", tc.All,
 		"touched_records", tr.t.Len(), "tonight_records", night.t.Len(), "duration_ms", time.Since(start).Milliseconds())
 	shift, shiftCol := drift(firstNonNil(model, &dedupe.Model{Settings: ms}), night.t, tr.t)
 	retrain := rc.Config.DedupeRetrain == "always" || model == nil || (rc.Config.DedupeRetrain == "on_drift" && shift > driftLimit)
@@ -252,7 +252,7 @@ func (d Dedupe) runIncremental(ctx context.Context, rc *etl.RunContext, night *n
 	if model == nil {
 		model = &dedupe.Model{Version: 1, Settings: settings}
 	}
-	gschema := GoldenSchema(goldenColumns(u.Cols))
+	gschema := columnar.GoldenSchema(goldenColumns(u.Cols))
 	ef, err := copyEntities(ctx, rc, entFiles, tc, gschema)
 	if err != nil {
 		return nil, err
@@ -282,7 +282,7 @@ func (d Dedupe) runIncremental(ctx context.Context, rc *etl.RunContext, night *n
 	res := &etl.StageResult{RowsIn: int64(night.t.Len()), RowsOut: entities, Datasets: files}
 	res.Notes = map[string]any{
 		"incremental": true, "training": trainNote, "blocking": blocking, "threshold": model.Settings.Threshold,
-		"store_records": storeRows, "touched_entities": len(tc.entities), "all_touched": tc.all, "matched_records": u.Len(),
+		"store_records": storeRows, "touched_entities": tc.Len(), "all_touched": tc.All, "matched_records": u.Len(),
 		"entities": entities, "records": mst, "superseded_versions": night.superseded,
 		"changes": countChanges(o.changes), "drift": map[string]any{"max_fill_rate_shift": shift, "column": shiftCol, "limit": driftLimit},
 	}

@@ -4,12 +4,9 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"strconv"
 	"sync"
-	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/leadsmith/leadsmith/dedupe"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/storage"
@@ -106,8 +103,8 @@ func loadRows(ctx context.Context, pf *columnar.ParquetFile, key string, keep fu
 			if !keep(fld.Name) {
 				continue
 			}
-			if col := rec.Column(j); hasText(col) {
-				columnStrings(col, column(fld.Name)[at+row:at+row+n])
+			if col := rec.Column(j); columnar.HasText(col) {
+				columnar.ColumnStrings(col, column(fld.Name)[at+row:at+row+n])
 			}
 		}
 		row += n
@@ -117,57 +114,4 @@ func loadRows(ctx context.Context, pf *columnar.ParquetFile, key string, keep fu
 		err = fmt.Errorf("%s: %d rows, its footer says %d", key, row, len(ids))
 	}
 	return err
-}
-
-// columnStrings renders a column as strings into out (len(out) values,
-// already "" where null); it returns false for types that have no
-// single-text form (lists), which hasText tells beforehand.
-func columnStrings(a arrow.Array, out []string) bool {
-	n := len(out)
-	switch c := a.(type) {
-	case *array.String:
-		if n == 0 {
-			return true
-		}
-		offs := c.ValueOffsets()
-		base := offs[0]
-		data := c.ValueBytes()
-		buf := string(data[:offs[n]-base]) // one copy per batch
-		for i := 0; i < n; i++ {
-			if c.IsValid(i) {
-				out[i] = buf[offs[i]-base : offs[i+1]-base]
-			}
-		}
-	case *array.Timestamp:
-		unit := c.DataType().(*arrow.TimestampType).Unit
-		for i := 0; i < n; i++ {
-			if c.IsValid(i) {
-				out[i] = c.Value(i).ToTime(unit).UTC().Format(time.RFC3339Nano)
-			}
-		}
-	case *array.Float64:
-		for i := 0; i < n; i++ {
-			if c.IsValid(i) {
-				out[i] = strconv.FormatFloat(c.Value(i), 'g', -1, 64)
-			}
-		}
-	case *array.Int64:
-		for i := 0; i < n; i++ {
-			if c.IsValid(i) {
-				out[i] = strconv.FormatInt(c.Value(i), 10)
-			}
-		}
-	default:
-		return false
-	}
-	return true
-}
-
-// hasText reports whether columnStrings can render a column.
-func hasText(a arrow.Array) bool {
-	switch a.(type) {
-	case *array.String, *array.Timestamp, *array.Float64, *array.Int64:
-		return true
-	}
-	return false
 }

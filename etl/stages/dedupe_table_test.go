@@ -32,7 +32,7 @@ func writeStringParquet(t *testing.T, s storage.Store, key string, cols []string
 	for _, part := range [][][]string{rows[:len(rows)/2], rows[len(rows)/2:]} {
 		for _, r := range part {
 			for j, v := range r {
-				appendOptString(b.Field(j).(*array.StringBuilder), v)
+				columnar.AppendOptString(b.Field(j).(*array.StringBuilder), v)
 			}
 		}
 		rec := b.NewRecord()

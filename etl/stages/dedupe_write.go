@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -57,14 +56,6 @@ func writeTable(ctx context.Context, rc *etl.RunContext, key string, schema *arr
 		}
 	}
 	return w.Close()
-}
-
-func appendOptString(sb *array.StringBuilder, v string) {
-	if v == "" {
-		sb.AppendNull()
-	} else {
-		sb.Append(v)
-	}
 }
 
 func writePairs(ctx context.Context, rc *etl.RunContext, key string, t *dedupe.Table, p *dedupe.Pairs, threshold float64) (columnar.FileInfo, error) {
@@ -122,7 +113,7 @@ func writeClusters(ctx context.Context, rc *etl.RunContext, key string, t *dedup
 func goldenColumns(cols map[string][]string) []string {
 	var order []string
 	seen := map[string]bool{}
-	for _, f := range NormalizedSchema(nil).Fields() {
+	for _, f := range columnar.NormalizedSchema(nil).Fields() {
 		if _, ok := cols[f.Name]; ok && !notGolden[f.Name] {
 			order = append(order, f.Name)
 			seen[f.Name] = true
@@ -138,32 +129,10 @@ func goldenColumns(cols map[string][]string) []string {
 	return append(order, rest...)
 }
 
-// GoldenSchema is the schema of the `golden` dataset.
-func GoldenSchema(cols []string) *arrow.Schema {
-	normTypes := map[string]arrow.DataType{}
-	for _, f := range NormalizedSchema(nil).Fields() {
-		normTypes[f.Name] = f.Type
-	}
-	fields := []arrow.Field{{Name: "entity_id", Type: arrow.BinaryTypes.String}}
-	for _, c := range cols {
-		typ := normTypes[c]
-		if typ == nil {
-			typ = arrow.BinaryTypes.String
-		}
-		fields = append(fields, arrow.Field{Name: c, Type: typ, Nullable: true})
-	}
-	return arrow.NewSchema(append(fields,
-		arrow.Field{Name: "source_record_ids", Type: arrow.ListOf(arrow.BinaryTypes.String)},
-		arrow.Field{Name: "record_count", Type: arrow.PrimitiveTypes.Int64},
-		arrow.Field{Name: "first_seen_at", Type: columnar.TimestampUTC},
-		arrow.Field{Name: "last_seen_at", Type: columnar.TimestampUTC, Nullable: true},
-	), nil)
-}
-
 // writeGolden writes golden records lo..hi-1.
 func writeGolden(ctx context.Context, rc *etl.RunContext, key string, t *dedupe.Table, g *dedupe.Golden, lo, hi int) (columnar.FileInfo, error) {
 	cols := goldenColumns(g.Cols)
-	schema := GoldenSchema(cols)
+	schema := columnar.GoldenSchema(cols)
 	return writeTable(ctx, rc, key, schema, hi-lo, func(b *array.RecordBuilder, from, to int) {
 		from, to = lo+from, lo+to
 		// Column by column: one map lookup and one builder per column.
@@ -177,7 +146,7 @@ func writeGolden(ctx context.Context, rc *etl.RunContext, key string, t *dedupe.
 				sb.ReserveData(size)
 			}
 			for _, v := range vals {
-				appendText(fb, v)
+				columnar.AppendText(fb, v)
 			}
 		}
 		for i := from; i < to; i++ {
@@ -202,39 +171,6 @@ func writeGolden(ctx context.Context, rc *etl.RunContext, key string, t *dedupe.
 			}
 		}
 	})
-}
-
-// appendText appends a value that loadTable rendered as text back in its
-// column's type; text that does not parse is null.
-func appendText(fb array.Builder, v string) {
-	if v == "" {
-		fb.AppendNull()
-		return
-	}
-	switch b := fb.(type) {
-	case *array.StringBuilder:
-		b.Append(v)
-	case *array.Float64Builder:
-		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			b.Append(f)
-		} else {
-			b.AppendNull()
-		}
-	case *array.Int64Builder:
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			b.Append(n)
-		} else {
-			b.AppendNull()
-		}
-	case *array.TimestampBuilder:
-		if ts, err := time.Parse(time.RFC3339Nano, v); err == nil {
-			b.Append(arrow.Timestamp(ts.UnixMicro()))
-		} else {
-			b.AppendNull()
-		}
-	default:
-		fb.AppendNull()
-	}
 }
 
 // readEntityState loads the record -> entity id map and each entity's

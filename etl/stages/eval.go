@@ -62,7 +62,7 @@ func Evaluate(ctx context.Context, rc *etl.RunContext, truthColumn string) (*Eva
 	index := map[string]int32{}
 	var cluster []int32
 	entities := map[string]int32{}
-	err = eachBatch(ctx, rc.Work, dd.Datasets["clusters"], func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.Work, dd.Datasets["clusters"], func(rec arrow.Record) error {
 		srcs, ids, ents := columnar.StringCol(rec, "source"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "entity_id")
 		for i := 0; i < int(rec.NumRows()); i++ {
 			key := dedupe.RecordKey(columnar.StrAt(srcs, i), columnar.StrAt(ids, i))
@@ -95,7 +95,7 @@ func Evaluate(ctx context.Context, rc *etl.RunContext, truthColumn string) (*Eva
 		return nil, err
 	}
 	pairs := &dedupe.Pairs{}
-	err = eachBatch(ctx, rc.Work, dd.Datasets["pairs"], func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.Work, dd.Datasets["pairs"], func(rec arrow.Record) error {
 		ls, rs := columnar.StringCol(rec, "record_id_l"), columnar.StringCol(rec, "record_id_r")
 		probs, _ := rec.Column(rec.Schema().FieldIndices("match_probability")[0]).(*array.Float64)
 		for i := 0; i < int(rec.NumRows()); i++ {

@@ -33,45 +33,6 @@ func (Normalize) Needs() []string { return []string{"extract"} }
 // its caches are bounded.
 func (Normalize) MemoryBudget() int64 { return 800 << 20 }
 
-// normalizedStrings are the string columns normalize adds, in order.
-var normalizedStrings = []string{
-	"first_name_key", "last_name_key",
-	"email_norm", "email_domain", "email_type", "email_key", "phone_e164",
-	"title_norm", "seniority", "job_function", "industry_norm", "naics_sector",
-	"revenue_band", "employee_band", "country_code", "state_code", "region",
-	"company_key", "domain",
-}
-
-// NormalizedSchema is the schema of the `normalized` dataset for the given
-// passthrough columns.
-func NormalizedSchema(pass []string) *arrow.Schema {
-	str := func(n string) arrow.Field {
-		return arrow.Field{Name: n, Type: arrow.BinaryTypes.String, Nullable: true}
-	}
-	var fields []arrow.Field
-	for _, c := range columnar.CanonicalColumns {
-		if c == "created_at" || c == "updated_at" {
-			fields = append(fields, arrow.Field{Name: c, Type: columnar.TimestampUTC, Nullable: true})
-			continue
-		}
-		fields = append(fields, str(c))
-	}
-	for _, c := range normalizedStrings {
-		fields = append(fields, str(c))
-	}
-	fields = append(fields,
-		arrow.Field{Name: "revenue_usd", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-		arrow.Field{Name: "employee_count", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
-		arrow.Field{Name: "dq_issues", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true},
-	)
-	for _, c := range pass {
-		fields = append(fields, str(c))
-	}
-	fields = append(fields, str(columnar.ColSourceObject),
-		arrow.Field{Name: columnar.ColSourceLine, Type: arrow.PrimitiveTypes.Int64, Nullable: true})
-	return arrow.NewSchema(fields, nil)
-}
-
 // passthroughOf lists the columns of raw schemas that are neither
 // canonical nor lineage, in first-seen order.
 func passthroughOf(schemas []*arrow.Schema) []string {
@@ -160,7 +121,7 @@ func normalizedSchemaOf(ctx context.Context, rc *etl.RunContext, files []columna
 		}
 		total += f.Rows
 	}
-	return NormalizedSchema(passthroughOf(schemas)), total, nil
+	return columnar.NormalizedSchema(passthroughOf(schemas)), total, nil
 }
 
 // dealRaw reads the raw files in order and deals their batches round-robin
@@ -294,7 +255,7 @@ type rowNormalizer struct {
 // computedSchema holds the output columns normalize builds: the names it
 // recases, the parsed timestamps and everything it adds.
 func computedSchema() *arrow.Schema {
-	full := NormalizedSchema(nil)
+	full := columnar.NormalizedSchema(nil)
 	var fields []arrow.Field
 	for _, f := range full.Fields() {
 		switch f.Name {
@@ -361,8 +322,8 @@ func (z *rowNormalizer) normalize(rec arrow.Record) (arrow.Record, map[string]in
 	tsB := func(name string) *array.TimestampBuilder { return field(name).(*array.TimestampBuilder) }
 	firstB, lastB := strB("first_name"), strB("last_name")
 	createdB, updatedB := tsB("created_at"), tsB("updated_at")
-	added := make([]*array.StringBuilder, len(normalizedStrings))
-	for i, c := range normalizedStrings {
+	added := make([]*array.StringBuilder, len(columnar.NormalizedStrings))
+	for i, c := range columnar.NormalizedStrings {
 		added[i] = strB(c)
 	}
 	revB := field("revenue_usd").(*array.Float64Builder)

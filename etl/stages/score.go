@@ -160,7 +160,7 @@ func (Score) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 	base := 0
 	counts := map[string]int64{}
 	var owners []string
-	err = eachBatch(ctx, rc.Work, golden, func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.Work, golden, func(rec arrow.Record) error {
 		n := int(rec.NumRows())
 		rows := make([]score.Row, n)
 		flat := make([]score.Value, n*len(cols))
@@ -252,27 +252,6 @@ func scoreValue(a arrow.Array, i int, kind score.ColumnKind) score.Value {
 	return score.Null
 }
 
-// eachBatch calls fn for every record batch of the files, in order; with
-// columns given, only those columns are read.
-func eachBatch(ctx context.Context, s storage.Store, files []columnar.FileInfo, fn func(arrow.Record) error, columns ...string) error {
-	for _, f := range files {
-		pf, err := columnar.OpenParquet(ctx, s, f.Key)
-		if err != nil {
-			return err
-		}
-		if len(columns) > 0 {
-			err = pf.EachColumns(ctx, columns, fn)
-		} else {
-			err = pf.Each(ctx, fn)
-		}
-		pf.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // liveRecords is dedupe's list of every live record with its entity and
 // email key: record_map (on an incremental night clusters hold only the
 // records matched tonight), or clusters from a dedupe before record_map.
@@ -353,7 +332,7 @@ func ExplainEntity(ctx context.Context, rc *etl.RunContext, entityID string) (st
 	}
 	var row score.Row
 	base := 0
-	err = eachBatch(ctx, rc.Work, golden, func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.Work, golden, func(rec arrow.Record) error {
 		n := int(rec.NumRows())
 		if int(target) >= base && int(target) < base+n {
 			i := int(target) - base

@@ -47,7 +47,7 @@ func buildEntityIndex(ctx context.Context, rc *etl.RunContext, golden []columnar
 	}
 	// Presized: these maps hold a million keys, and growing them rehashes.
 	ix := &entityIndex{byEntity: make(map[string]int32, ents), byEmail: make(map[string]int32, records), byRecord: make(map[string]int32, records)}
-	err = eachBatch(ctx, rc.Work, golden, func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.Work, golden, func(rec arrow.Record) error {
 		ids := columnar.StringCol(rec, "entity_id")
 		for i := 0; i < int(rec.NumRows()); i++ {
 			ix.byEntity[strings.Clone(columnar.StrAt(ids, i))] = int32(len(ix.byEntity))
@@ -61,7 +61,7 @@ func buildEntityIndex(ctx context.Context, rc *etl.RunContext, golden []columnar
 	if !clusterKeys {
 		recordEntity = make(map[string]int32, records)
 	}
-	err = eachBatch(ctx, rc.Work, clusters, func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.Work, clusters, func(rec arrow.Record) error {
 		ents, ids, srcs := columnar.StringCol(rec, "entity_id"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "source")
 		keys := columnar.StringCol(rec, "email_key")
 		for i := 0; i < int(rec.NumRows()); i++ {
@@ -88,7 +88,7 @@ func buildEntityIndex(ctx context.Context, rc *etl.RunContext, golden []columnar
 	if err != nil || clusterKeys {
 		return ix, err
 	}
-	err = eachBatch(ctx, rc.Work, normalized, func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.Work, normalized, func(rec arrow.Record) error {
 		keys, srcs, ids := columnar.StringCol(rec, "email_key"), columnar.StringCol(rec, "source"), columnar.StringCol(rec, "record_id")
 		for i := 0; i < int(rec.NumRows()); i++ {
 			key := columnar.StrAt(keys, i)
@@ -186,7 +186,7 @@ func loadEvents(ctx context.Context, rc *etl.RunContext, files []eventFile, ix *
 	asOf := rc.Clock()
 	for fi, f := range files {
 		span := &es.spans[fi]
-		err := eachBatch(ctx, f.store, []columnar.FileInfo{{Key: f.key}}, func(rec arrow.Record) error {
+		err := columnar.EachBatch(ctx, f.store, []columnar.FileInfo{{Key: f.key}}, func(rec arrow.Record) error {
 			emails, recIDs, occurred := columnar.StringCol(rec, "email"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "occurred_at")
 			types, urls := columnar.StringCol(rec, "event_type"), columnar.StringCol(rec, "url")
 			for i := 0; i < int(rec.NumRows()); i++ {

@@ -187,7 +187,7 @@ func writeKeptEvents(ctx context.Context, rc *etl.RunContext, files []eventFile,
 	b := array.NewRecordBuilder(memory.DefaultAllocator, storeEventsSchema)
 	defer b.Release()
 	for _, f := range files {
-		err := eachBatch(ctx, f.store, []columnar.FileInfo{{Key: f.key}}, func(rec arrow.Record) error {
+		err := columnar.EachBatch(ctx, f.store, []columnar.FileInfo{{Key: f.key}}, func(rec arrow.Record) error {
 			cols := make([]*array.String, len(columnar.ActivityColumns))
 			for c, name := range columnar.ActivityColumns {
 				cols[c] = columnar.StringCol(rec, name)

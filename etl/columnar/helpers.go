@@ -1,0 +1,231 @@
+package columnar
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/leadsmith/leadsmith/etl/storage"
+)
+
+// ColumnStrings renders a column as strings into out (len(out) values,
+// already "" where null); it returns false for types that have no
+// single-text form (lists), which HasText tells beforehand.
+func ColumnStrings(a arrow.Array, out []string) bool {
+	n := len(out)
+	switch c := a.(type) {
+	case *array.String:
+		if n == 0 {
+			return true
+		}
+		offs := c.ValueOffsets()
+		base := offs[0]
+		data := c.ValueBytes()
+		buf := string(data[:offs[n]-base]) // one copy per batch
+		for i := 0; i < n; i++ {
+			if c.IsValid(i) {
+				out[i] = buf[offs[i]-base : offs[i+1]-base]
+			}
+		}
+	case *array.Timestamp:
+		unit := c.DataType().(*arrow.TimestampType).Unit
+		for i := 0; i < n; i++ {
+			if c.IsValid(i) {
+				out[i] = c.Value(i).ToTime(unit).UTC().Format(time.RFC3339Nano)
+			}
+		}
+	case *array.Float64:
+		for i := 0; i < n; i++ {
+			if c.IsValid(i) {
+				out[i] = strconv.FormatFloat(c.Value(i), 'g', -1, 64)
+			}
+		}
+	case *array.Int64:
+		for i := 0; i < n; i++ {
+			if c.IsValid(i) {
+				out[i] = strconv.FormatInt(c.Value(i), 10)
+			}
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// HasText reports whether ColumnStrings can render a column.
+func HasText(a arrow.Array) bool {
+	switch a.(type) {
+	case *array.String, *array.Timestamp, *array.Float64, *array.Int64:
+		return true
+	}
+	return false
+}
+
+func AppendOptString(sb *array.StringBuilder, v string) {
+	if v == "" {
+		sb.AppendNull()
+	} else {
+		sb.Append(v)
+	}
+}
+
+// AppendText appends a value that loadTable rendered as text back in its
+// column's type; text that does not parse is null.
+func AppendText(fb array.Builder, v string) {
+	if v == "" {
+		fb.AppendNull()
+		return
+	}
+	switch b := fb.(type) {
+	case *array.StringBuilder:
+		b.Append(v)
+	case *array.Float64Builder:
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			b.Append(f)
+		} else {
+			b.AppendNull()
+		}
+	case *array.Int64Builder:
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			b.Append(n)
+		} else {
+			b.AppendNull()
+		}
+	case *array.TimestampBuilder:
+		if ts, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			b.Append(arrow.Timestamp(ts.UnixMicro()))
+		} else {
+			b.AppendNull()
+		}
+	default:
+		fb.AppendNull()
+	}
+}
+
+// EachBatch calls fn for every record batch of the files, in order; with
+// columns given, only those columns are read.
+func EachBatch(ctx context.Context, s storage.Store, files []FileInfo, fn func(arrow.Record) error, columns ...string) error {
+	for _, f := range files {
+		pf, err := OpenParquet(ctx, s, f.Key)
+		if err != nil {
+			return err
+		}
+		if len(columns) > 0 {
+			err = pf.EachColumns(ctx, columns, fn)
+		} else {
+			err = pf.Each(ctx, fn)
+		}
+		pf.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Project returns rec with schema's columns: a column rec lacks is null,
+// one it has is taken as it is (the same name has the same type in every
+// version of the store, since types come from the normalized schema).
+func Project(mem memory.Allocator, rec arrow.Record, schema *arrow.Schema) (arrow.Record, error) {
+	cols := make([]arrow.Array, schema.NumFields())
+	n := int(rec.NumRows())
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	for j, f := range schema.Fields() {
+		if idx := rec.Schema().FieldIndices(f.Name); len(idx) > 0 {
+			c := rec.Column(idx[0])
+			if !arrow.TypeEqual(c.DataType(), f.Type) {
+				return nil, fmt.Errorf("store column %s is %s, want %s", f.Name, c.DataType(), f.Type)
+			}
+			c.Retain()
+			cols[j] = c
+		} else {
+			cols[j] = array.MakeArrayOfNull(mem, f.Type, n)
+		}
+	}
+	return array.NewRecord(schema, cols, int64(n)), nil
+}
+
+// WriteKept writes the rows of rec where keep is true, projected to
+// schema, to each writer (its schema given beside it), as one record per
+// call: runs of kept rows are sliced and concatenated, because a Parquet
+// writer pays a buffer per Write (see columnar's statArena), so a write
+// per run would hold thousands of them until the row group closes.
+func WriteKept(mem memory.Allocator, rec arrow.Record, keep []bool, outs ...KeptOut) error {
+	n := len(keep)
+	var runs [][2]int64
+	for s := 0; s < n; {
+		if !keep[s] {
+			s++
+			continue
+		}
+		e := s + 1
+		for e < n && keep[e] {
+			e++
+		}
+		runs = append(runs, [2]int64{int64(s), int64(e)})
+		s = e
+	}
+	if len(runs) == 0 {
+		return nil
+	}
+	var kept arrow.Record
+	if len(runs) == 1 {
+		kept = rec.NewSlice(runs[0][0], runs[0][1])
+	} else {
+		cols := make([]arrow.Array, rec.NumCols())
+		rows := int64(0)
+		for _, r := range runs {
+			rows += r[1] - r[0]
+		}
+		for j := range cols {
+			parts := make([]arrow.Array, len(runs))
+			for k, r := range runs {
+				parts[k] = array.NewSlice(rec.Column(j), r[0], r[1])
+			}
+			c, err := array.Concatenate(parts, mem)
+			for _, p := range parts {
+				p.Release()
+			}
+			if err != nil {
+				for _, c := range cols[:j] {
+					c.Release()
+				}
+				return err
+			}
+			cols[j] = c
+		}
+		kept = array.NewRecord(rec.Schema(), cols, rows)
+		for _, c := range cols {
+			c.Release()
+		}
+	}
+	defer kept.Release()
+	for _, o := range outs {
+		out, err := Project(mem, kept, o.Schema)
+		if err != nil {
+			return err
+		}
+		err = o.W.Write(out)
+		out.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// KeptOut is one destination of WriteKept.
+type KeptOut struct {
+	W      *ParquetWriter
+	Schema *arrow.Schema
+}
