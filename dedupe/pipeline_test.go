@@ -38,7 +38,7 @@ func TestPipeline_SurvivesHostileInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := AssignEntityIDs(tab.IDs, c, map[string]string{"a0": "e_x", "b0": "e_x"})
+	ids, _ := AssignIdentities(tab.IDs, c, map[string]string{"a0": "e_x", "b0": "e_x"}, nil)
 	if _, err := Survive(tab, c, ids, SurviveOptions{Rules: Survivorship{Default: SurviveLongest, TimestampColumn: "postal_code"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestPairs_ComparisonLevelsAndIsMatch(t *testing.T) {
 }
 
 func TestInvalidClusterings_AreRejectedNotPanics(t *testing.T) {
-	if AssignEntityIDs([]string{"a"}, &Clustering{Cluster: []int32{3}, Size: []int32{1}}, nil) != nil {
+	if ids, _ := AssignIdentities([]string{"a"}, &Clustering{Cluster: []int32{3}, Size: []int32{1}}, nil, nil); ids != nil {
 		t.Error("cluster number out of range gave ids")
 	}
 	bad := &Pairs{L: []int32{0}, R: []int32{1}}

@@ -199,7 +199,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		ids := AssignEntityIDs(tab.IDs, c, nil)
+		ids, _ := AssignIdentities(tab.IDs, c, nil, nil)
 		if _, err := Survive(tab, c, ids, SurviveOptions{Rules: m.Settings.Survivorship}); err != nil {
 			b.Fatal(err)
 		}
