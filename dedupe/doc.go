@@ -16,7 +16,7 @@
 //	scorer, err := dedupe.NewScorer(model, table)
 //	pairs, blockingReport, err := scorer.Predict()
 //	clusters, err := dedupe.Cluster(pairs, table.Len(), s.Threshold, s.MaxClusterSize)
-//	ids := dedupe.AssignEntityIDs(table.IDs, clusters, previousIDs)
+//	ids, changes := dedupe.AssignIdentities(table.IDs, clusters, previousIDs, firstSeen)
 //	golden, err := dedupe.Survive(table, clusters, ids, dedupe.SurviveOptions{Rules: s.Survivorship})
 //
 // With ground truth, Evaluate and Sweep measure the result and

@@ -5,15 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/leadsmith/leadsmith/fixtures"
 	"github.com/leadsmith/leadsmith/fixtures/feed"
+	"github.com/leadsmith/leadsmith/internal/fixtureconfig"
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
 )
 
 func newFixturesCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
@@ -68,7 +66,7 @@ func newFixturesCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
 				return failedErr(err)
 			}
 			header := "# Written by `leadsmith fixtures generate`: reads the generated sources beside it.\n"
-			if err := writeFixturesConfig(o.OutDir, fixtures.Sources(), fixtures.ActivitiesSpec(), header); err != nil {
+			if err := fixtureconfig.Write(o.OutDir, fixtures.Sources(), fixtures.ActivitiesSpec(), header); err != nil {
 				return failedErr(err)
 			}
 			log.Info("fixtures generated", "records", sum.Records, "entities", sum.Entities,
@@ -139,7 +137,7 @@ func generateFeed(ctx context.Context, log *slog.Logger, fo feed.Options, stdout
 	for _, l := range sum.Layout() {
 		header += "#   " + l + "\n"
 	}
-	if err := writeFixturesConfig(fo.OutDir, feed.Sources(), feed.ActivitiesSpec(), header); err != nil {
+	if err := fixtureconfig.Write(fo.OutDir, feed.Sources(), feed.ActivitiesSpec(), header); err != nil {
 		return failedErr(err)
 	}
 	for _, n := range sum.Nights {
@@ -152,74 +150,3 @@ func generateFeed(ctx context.Context, log *slog.Logger, fo feed.Options, stdout
 		fo.OutDir, filepath.Join(fo.OutDir, filepath.FromSlash(feed.TruthFile)), filepath.Join(fo.OutDir, "leadsmith.yaml"))
 	return nil
 }
-
-// writeFixturesConfig writes a config that reads the generated sources
-// from its own folder, with work and output beside them.
-func writeFixturesConfig(dir string, specs []fixtures.SourceSpec, act fixtures.SourceSpec, header string) error {
-	type src struct {
-		Name     string            `yaml:"name"`
-		URI      string            `yaml:"uri"`
-		Glob     string            `yaml:"glob,omitempty"`
-		Format   string            `yaml:"format"`
-		CSV      map[string]string `yaml:"csv,omitempty"`
-		Columns  map[string]string `yaml:"columns"`
-		Priority int               `yaml:"priority,omitempty"`
-	}
-	conv := func(s fixtures.SourceSpec) src {
-		out := src{Name: s.Name, URI: ".", Glob: s.Glob, Format: s.Format, Columns: s.Columns, Priority: s.Priority}
-		if s.Delimiter != "" || s.Encoding != "" {
-			out.CSV = map[string]string{}
-			if s.Delimiter != "" {
-				out.CSV["delimiter"] = s.Delimiter
-			}
-			if s.Encoding != "" {
-				out.CSV["encoding"] = s.Encoding
-			}
-		}
-		return out
-	}
-	var cfg struct {
-		Version    int    `yaml:"version"`
-		Sources    []src  `yaml:"sources"`
-		Activities *src   `yaml:"activities"`
-		Work       string `yaml:"work"`
-		Output     string `yaml:"output"`
-		State      string `yaml:"state"`
-	}
-	cfg.Version = 1
-	sort.SliceStable(specs, func(i, j int) bool { return specs[i].Priority < specs[j].Priority })
-	for _, s := range specs {
-		cfg.Sources = append(cfg.Sources, conv(s))
-	}
-	a := conv(act)
-	a.Priority = 0
-	cfg.Activities = &a
-	cfg.Work, cfg.Output, cfg.State = "_work", "_output", "_state"
-	data, err := yaml.Marshal(&cfg)
-	if err != nil {
-		return err
-	}
-	data = append([]byte(header), data...)
-	data = append(data, fixturesScoreSection...)
-	return os.WriteFile(filepath.Join(dir, "leadsmith.yaml"), data, 0o644)
-}
-
-// fixturesScoreSection gives the generated config an example sales
-// organisation, so routing has owners to assign; fit, engagement and
-// segments keep leadsmith's documented defaults.
-const fixturesScoreSection = `score:
-  routing:
-    fallback_queue: unassigned
-    teams:
-      - {name: na_enterprise, members: [avery.jones, blake.kim, casey.lee]}
-      - {name: na_commercial, members: [dana.ortiz, eli.brown]}
-      - {name: emea, members: [frida.nilsen, gustav.weber, helene.martin]}
-      - {name: apac, members: [ito.kenji, jia.wen]}
-      - {name: inside_sales, members: [kai.muller, lena.rossi, mo.ali, nora.white]}
-    territories:
-      - {name: inside_sales, when: 'queue == "inside_sales"', team: inside_sales}
-      - {name: na_enterprise, when: 'region == "NA" and employee_band >= "1001-5000"', team: na_enterprise}
-      - {name: na_commercial, when: 'region == "NA"', team: na_commercial}
-      - {name: emea, when: 'region == "EMEA"', team: emea}
-      - {name: apac, when: 'region == "APAC"', team: apac}
-`

@@ -154,7 +154,7 @@ func storeModel(ctx context.Context, rc *etl.RunContext, settings dedupe.Setting
 // ones, a sample of the store that shares tonight's blocks): a source
 // that stopped sending a column, or began sending another, shifts what
 // the model's weights mean. It returns the largest shift and its column.
-func drift(m *dedupe.Model, tonight, known *dedupe.Table) (float64, string) {
+func drift(s dedupe.Settings, tonight, known *dedupe.Table) (float64, string) {
 	fill := func(t *dedupe.Table, c string) (float64, bool) {
 		col, ok := t.Cols[c]
 		if !ok || len(col) == 0 {
@@ -169,7 +169,7 @@ func drift(m *dedupe.Model, tonight, known *dedupe.Table) (float64, string) {
 		return float64(n) / float64(len(col)), true
 	}
 	worst, at := 0.0, ""
-	for _, cm := range m.Settings.Comparisons {
+	for _, cm := range s.Comparisons {
 		a, ok1 := fill(tonight, cm.Column)
 		b, ok2 := fill(known, cm.Column)
 		if ok1 && ok2 && math.Abs(a-b) > worst {
@@ -238,7 +238,7 @@ func (d Dedupe) runIncremental(ctx context.Context, rc *etl.RunContext, night *n
 	}
 	rc.Log.Info("store matched", "store_records", storeRows, "touched_entities", tc.Len(), "all_touched", tc.All,
 		"touched_records", tr.t.Len(), "tonight_records", night.t.Len(), "duration_ms", time.Since(start).Milliseconds())
-	shift, shiftCol := drift(firstNonNil(model, &dedupe.Model{Settings: ms}), night.t, tr.t)
+	shift, shiftCol := drift(ms, night.t, tr.t)
 	retrain := rc.Config.DedupeRetrain == "always" || model == nil || (rc.Config.DedupeRetrain == "on_drift" && shift > driftLimit)
 	if shift > driftLimit {
 		rc.Log.Warn("dedupe drift: a compared column is filled much more or less often tonight than in the known records",
@@ -289,13 +289,6 @@ func (d Dedupe) runIncremental(ctx context.Context, rc *etl.RunContext, night *n
 	rc.Log.Info("entities built", "entities", entities, "changes", len(o.changes), "records_updated", mst.Updated,
 		"records_deleted", mst.Deleted, "records_new", mst.New)
 	return res, nil
-}
-
-func firstNonNil(a, b *dedupe.Model) *dedupe.Model {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 func countChanges(cs []dedupe.Change) map[string]int {

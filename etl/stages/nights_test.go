@@ -13,57 +13,18 @@ import (
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/fixtures"
 	"github.com/leadsmith/leadsmith/fixtures/feed"
+	"github.com/leadsmith/leadsmith/internal/fixtureconfig"
 	"gopkg.in/yaml.v3"
 )
 
-// feedConfig is a config that reads a feed's sources from dir.
+// feedConfig writes the config `fixtures generate --nights` writes into
+// dir and returns its path.
 func feedConfig(t testing.TB, dir string) string {
 	t.Helper()
-	type src struct {
-		Name     string            `yaml:"name"`
-		URI      string            `yaml:"uri"`
-		Glob     string            `yaml:"glob,omitempty"`
-		Format   string            `yaml:"format"`
-		CSV      map[string]string `yaml:"csv,omitempty"`
-		Columns  map[string]string `yaml:"columns"`
-		Priority int               `yaml:"priority,omitempty"`
-	}
-	conv := func(s fixtures.SourceSpec) src {
-		out := src{Name: s.Name, URI: ".", Glob: s.Glob, Format: s.Format, Columns: s.Columns, Priority: s.Priority}
-		if s.Delimiter != "" || s.Encoding != "" {
-			out.CSV = map[string]string{}
-			if s.Delimiter != "" {
-				out.CSV["delimiter"] = s.Delimiter
-			}
-			if s.Encoding != "" {
-				out.CSV["encoding"] = s.Encoding
-			}
-		}
-		return out
-	}
-	var cfg struct {
-		Version    int    `yaml:"version"`
-		Sources    []src  `yaml:"sources"`
-		Activities *src   `yaml:"activities"`
-		Work       string `yaml:"work"`
-		Output     string `yaml:"output"`
-		State      string `yaml:"state"`
-	}
-	cfg.Version, cfg.Work, cfg.Output, cfg.State = 1, "./_work", "./_output", "./_state"
-	for _, s := range feed.Sources() {
-		cfg.Sources = append(cfg.Sources, conv(s))
-	}
-	a := conv(feed.ActivitiesSpec())
-	cfg.Activities = &a
-	text, err := yaml.Marshal(cfg)
-	if err != nil {
+	if err := fixtureconfig.Write(dir, feed.Sources(), feed.ActivitiesSpec(), ""); err != nil {
 		t.Fatal(err)
 	}
-	p := filepath.Join(dir, "leadsmith.yaml")
-	if err := os.WriteFile(p, text, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return filepath.Join(dir, "leadsmith.yaml")
 }
 
 // copyFeedFiles copies files (relative paths) from src to dst with their
