@@ -43,10 +43,10 @@ func storeFileInfos(keys []string) []columnar.FileInfo {
 }
 
 // findTouched is pass 1 over the store's records.
-func findTouched(ctx context.Context, rc *etl.RunContext, files []string, night *nightRecords, rules []dedupe.BlockingRule, maxBlock int) (*dedupe.Reach, map[string]string, int64, error) {
+func findTouched(ctx context.Context, rc *etl.RunContext, files []string, night *nightRecords, rules []dedupe.BlockingRule, maxBlock int) (*dedupe.Reach, int64, error) {
 	tc, err := dedupe.NewReach(night.t, rules, maxBlock, touchBudget(night.t.Len()))
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, 0, err
 	}
 	tonight := make(map[string]bool, night.t.Len()+len(night.deleted))
 	for _, k := range night.t.IDs {
@@ -55,7 +55,6 @@ func findTouched(ctx context.Context, rc *etl.RunContext, files []string, night 
 	for k := range night.deleted {
 		tonight[k] = true
 	}
-	prev := map[string]string{} // record key -> entity, for tonight's updated and deleted records
 	bcols := dedupe.BlockingColumns(rules)
 	var rows int64
 	cols := append([]string{"entity_id", "record_id", "source"}, bcols...)
@@ -80,10 +79,8 @@ func findTouched(ctx context.Context, rc *etl.RunContext, files []string, night 
 		for i := 0; i < n; i++ {
 			ent := columnar.StrAt(ents, i)
 			key := dedupe.RecordKey(columnar.StrAt(srcs, i), columnar.StrAt(ids, i))
-			if tonight[key] {
-				ent = strings.Clone(ent)
+			if tonight[key] { // an update or delete of a known record
 				tc.Touch(ent)
-				prev[key] = ent
 			}
 			tc.See(bk, i, ent)
 		}
@@ -91,10 +88,10 @@ func findTouched(ctx context.Context, rc *etl.RunContext, files []string, night 
 		return nil
 	}, cols...)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, 0, err
 	}
 	tc.Finish()
-	return tc, prev, rows, nil
+	return tc, rows, nil
 }
 
 // touchedRecords is pass 2: the touched entities' records as a table (with

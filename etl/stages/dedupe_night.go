@@ -203,7 +203,7 @@ func (d Dedupe) runIncremental(ctx context.Context, rc *etl.RunContext, night *n
 	}
 	s := ms.Resolved()
 	start := time.Now()
-	tc, _, storeRows, err := findTouched(ctx, rc, recFiles, night, s.BlockingRules, s.MaxBlockSize)
+	tc, storeRows, err := findTouched(ctx, rc, recFiles, night, s.BlockingRules, s.MaxBlockSize)
 	if err != nil {
 		return nil, err
 	}
