@@ -65,7 +65,9 @@ func publishDataset(ctx context.Context, rc *RunContext, m *Manifest, name, from
 				return md, err
 			}
 			schemas[i] = sc
-			uniform = uniform && sc.Equal(schemas[0])
+			// A file with dead rows (an entity store file, see
+			// columnar.DeadRows) is rewritten without them.
+			uniform = uniform && sc.Equal(schemas[0]) && f.Dead == ""
 		}
 		if uniform {
 			for _, f := range g.files {
@@ -85,7 +87,7 @@ func publishDataset(ctx context.Context, rc *RunContext, m *Manifest, name, from
 			return md, err
 		}
 		for _, f := range g.files {
-			if err := conformFile(ctx, rc.Work, f.Key, union, w); err != nil {
+			if err := conformFile(ctx, rc.Work, f, union, w); err != nil {
 				w.Abort()
 				return md, err
 			}
@@ -103,17 +105,12 @@ func publishDataset(ctx context.Context, rc *RunContext, m *Manifest, name, from
 	return md, nil
 }
 
-// conformFile appends a file's rows to w in w's (wider) schema.
-func conformFile(ctx context.Context, s storage.Store, key string, union *arrow.Schema, w *columnar.ParquetWriter) error {
-	pf, err := columnar.OpenParquet(ctx, s, key)
-	if err != nil {
-		return err
-	}
-	defer pf.Close()
-	return pf.Each(ctx, func(rec arrow.Record) error {
+// conformFile appends a file's live rows to w in w's (wider) schema.
+func conformFile(ctx context.Context, s storage.Store, f columnar.FileInfo, union *arrow.Schema, w *columnar.ParquetWriter) error {
+	return columnar.EachBatch(ctx, s, []columnar.FileInfo{f}, func(rec arrow.Record) error {
 		out, err := columnar.ConformRecord(rec, union)
 		if err != nil {
-			return fmt.Errorf("%s: %w", key, err)
+			return fmt.Errorf("%s: %w", f.Key, err)
 		}
 		defer out.Release()
 		return w.Write(out)

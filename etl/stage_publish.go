@@ -280,6 +280,12 @@ func saveState(ctx context.Context, rc *RunContext, committed map[string]*StageR
 				if err := storage.Copy(ctx, rc.Work, f.Key, dst, StoreKey(part, i, path.Ext(f.Key))); err != nil {
 					return fmt.Errorf("save store %s: %w", part, err)
 				}
+				if f.Dead == "" {
+					continue
+				}
+				if err := storage.Copy(ctx, rc.Work, f.Dead, dst, StoreKey(part, i, deadExt)); err != nil {
+					return fmt.Errorf("save store %s: %w", part, err)
+				}
 			}
 		}
 	}

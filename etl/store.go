@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/leadsmith/leadsmith/etl/columnar"
 )
 
 // The entity store is the part of a state version that remembers every
@@ -12,8 +14,8 @@ import (
 // entity's golden record with first and last seen (store/entities), and
 // activity events within the decay horizon (store/events). A stage hands
 // a part to the next night by naming a dataset StorePrefix+part; publish
-// copies its files into the state version it commits, and the next night
-// reads them with StoreFiles. Versions are kept and rolled back as a
+// copies its files (and their deletion vectors) into the state version it
+// commits, and the next night reads them with StoreFiles or StoreParts. Versions are kept and rolled back as a
 // whole (see state.go).
 const StorePrefix = "store."
 
@@ -40,6 +42,36 @@ func StoreFiles(ctx context.Context, rc *RunContext, part string) ([]string, err
 	}
 	return keys, nil
 }
+
+// StoreParts lists the files of a store part in the state this run builds
+// on, in order, each with its deletion vector (columnar.DeadRows) when it
+// has one: the rows a later night superseded.
+func StoreParts(ctx context.Context, rc *RunContext, part string) ([]columnar.FileInfo, error) {
+	objs, err := rc.BaseState().List(ctx, "store/"+part+"/")
+	if err != nil {
+		return nil, fmt.Errorf("read store %s: %w", part, err)
+	}
+	dead := map[string]bool{}
+	for _, o := range objs {
+		if strings.HasSuffix(o.Key, deadExt) {
+			dead[o.Key] = true
+		}
+	}
+	var files []columnar.FileInfo
+	for _, o := range objs {
+		if base, ok := strings.CutSuffix(o.Key, ".parquet"); ok {
+			f := columnar.FileInfo{Key: o.Key, Bytes: o.Size}
+			if dead[base+deadExt] {
+				f.Dead = base + deadExt
+			}
+			files = append(files, f)
+		}
+	}
+	return files, nil
+}
+
+// deadExt is the extension of a store file's deletion vector.
+const deadExt = ".dead"
 
 // HasStore reports whether the state this run builds on holds an entity
 // store; a night with one is incremental unless FullRefresh is set.

@@ -106,25 +106,23 @@ func AppendText(fb array.Builder, v string) {
 	}
 }
 
-// EachBatch calls fn for every record batch of the files, in order; with
+// EachBatch calls fn for every record batch of the files, in order, with
+// the rows of a file's deletion vector left out (see deadrows.go); with
 // columns given, only those columns are read.
 func EachBatch(ctx context.Context, s storage.Store, files []FileInfo, fn func(arrow.Record) error, columns ...string) error {
-	for _, f := range files {
-		pf, err := OpenParquet(ctx, s, f.Key)
+	return EachBatchAt(ctx, s, files, func(b Batch) error {
+		rec, own, err := liveRecord(b)
 		if err != nil {
 			return err
 		}
-		if len(columns) > 0 {
-			err = pf.EachColumns(ctx, columns, fn)
-		} else {
-			err = pf.Each(ctx, fn)
+		if own {
+			defer rec.Release()
 		}
-		pf.Close()
-		if err != nil {
-			return err
+		if rec.NumRows() == 0 {
+			return nil
 		}
-	}
-	return nil
+		return fn(rec)
+	}, columns...)
 }
 
 // Project returns rec with schema's columns: a column rec lacks is null,
@@ -157,9 +155,10 @@ func Project(mem memory.Allocator, rec arrow.Record, schema *arrow.Schema) (arro
 
 // WriteKept writes the rows of rec where keep is true, projected to
 // schema, to each writer (its schema given beside it), as one record per
-// call: runs of kept rows are sliced and concatenated, because a Parquet
-// writer pays a buffer per Write (see columnar's statArena), so a write
-// per run would hold thousands of them until the row group closes.
+// call: each projection's runs of kept rows are sliced and concatenated
+// (only the columns it writes), because a Parquet writer pays a buffer
+// per Write (see columnar's statArena), so a write per run would hold
+// thousands of them until the row group closes.
 func WriteKept(mem memory.Allocator, rec arrow.Record, keep []bool, outs ...KeptOut) error {
 	n := len(keep)
 	var runs [][2]int64
@@ -178,50 +177,55 @@ func WriteKept(mem memory.Allocator, rec arrow.Record, keep []bool, outs ...Kept
 	if len(runs) == 0 {
 		return nil
 	}
-	var kept arrow.Record
-	if len(runs) == 1 {
-		kept = rec.NewSlice(runs[0][0], runs[0][1])
-	} else {
-		cols := make([]arrow.Array, rec.NumCols())
-		rows := int64(0)
-		for _, r := range runs {
-			rows += r[1] - r[0]
-		}
-		for j := range cols {
-			parts := make([]arrow.Array, len(runs))
-			for k, r := range runs {
-				parts[k] = array.NewSlice(rec.Column(j), r[0], r[1])
-			}
-			c, err := array.Concatenate(parts, mem)
-			for _, p := range parts {
-				p.Release()
-			}
-			if err != nil {
-				for _, c := range cols[:j] {
-					c.Release()
-				}
-				return err
-			}
-			cols[j] = c
-		}
-		kept = array.NewRecord(rec.Schema(), cols, rows)
-		for _, c := range cols {
-			c.Release()
-		}
-	}
-	defer kept.Release()
 	for _, o := range outs {
-		out, err := Project(mem, kept, o.Schema)
+		proj, err := Project(mem, rec, o.Schema)
 		if err != nil {
 			return err
 		}
-		err = o.W.Write(out)
-		out.Release()
+		kept, err := keptRuns(mem, proj, runs)
+		proj.Release()
+		if err != nil {
+			return err
+		}
+		err = o.W.Write(kept)
+		kept.Release()
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// keptRuns is rec's rows in the given runs, as one record.
+func keptRuns(mem memory.Allocator, rec arrow.Record, runs [][2]int64) (arrow.Record, error) {
+	if len(runs) == 1 {
+		return rec.NewSlice(runs[0][0], runs[0][1]), nil
+	}
+	cols := make([]arrow.Array, rec.NumCols())
+	rows := int64(0)
+	for _, r := range runs {
+		rows += r[1] - r[0]
+	}
+	release := func(cs []arrow.Array) {
+		for _, c := range cs {
+			c.Release()
+		}
+	}
+	for j := range cols {
+		parts := make([]arrow.Array, len(runs))
+		for k, r := range runs {
+			parts[k] = array.NewSlice(rec.Column(j), r[0], r[1])
+		}
+		c, err := array.Concatenate(parts, mem)
+		release(parts)
+		if err != nil {
+			release(cols[:j])
+			return nil, err
+		}
+		cols[j] = c
+	}
+	defer release(cols)
+	return array.NewRecord(rec.Schema(), cols, rows), nil
 }
 
 // KeptOut is one destination of WriteKept.

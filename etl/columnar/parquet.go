@@ -79,8 +79,13 @@ func (o ParquetOptions) Codec() (compress.Compression, error) {
 // FileInfo is one written file, as the manifest lists it.
 type FileInfo struct {
 	Key   string `json:"key"`
-	Rows  int64  `json:"rows"`
+	Rows  int64  `json:"rows"` // live rows: the file's rows less its dead ones
 	Bytes int64  `json:"bytes"`
+	// Dead is the key of the file's deletion vector (see deadrows.go), in
+	// the same store; DeadRows counts its rows. Only the entity store's
+	// files have one.
+	Dead     string `json:"dead,omitempty"`
+	DeadRows int64  `json:"dead_rows,omitempty"`
 }
 
 // ParquetWriter writes Arrow records to one Parquet object of a Store.

@@ -148,7 +148,7 @@ func (d Dedupe) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, 
 // (a full refresh), or the entity state of a leadsmith without a store.
 func knownEntities(ctx context.Context, rc *etl.RunContext) (map[string]string, *entityFacts, error) {
 	ef := &entityFacts{first: map[string]time.Time{}, hashes: map[string]uint64{}}
-	recFiles, err := etl.StoreFiles(ctx, rc, storeRecords)
+	recFiles, err := etl.StoreParts(ctx, rc, storeRecords)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -158,7 +158,7 @@ func knownEntities(ctx context.Context, rc *etl.RunContext) (map[string]string, 
 		return prev, ef, err
 	}
 	prev := map[string]string{}
-	err = columnar.EachBatch(ctx, rc.BaseState(), storeFileInfos(recFiles), func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.BaseState(), recFiles, func(rec arrow.Record) error {
 		ents, ids, srcs := columnar.StringCol(rec, "entity_id"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "source")
 		for i := 0; i < int(rec.NumRows()); i++ {
 			prev[dedupe.RecordKey(columnar.StrAt(srcs, i), columnar.StrAt(ids, i))] = strings.Clone(columnar.StrAt(ents, i))
@@ -168,12 +168,12 @@ func knownEntities(ctx context.Context, rc *etl.RunContext) (map[string]string, 
 	if err != nil {
 		return nil, nil, err
 	}
-	entFiles, err := etl.StoreFiles(ctx, rc, storeEntities)
+	entFiles, err := etl.StoreParts(ctx, rc, storeEntities)
 	if err != nil {
 		return nil, nil, err
 	}
 	var h rowHasher
-	err = columnar.EachBatch(ctx, rc.BaseState(), storeFileInfos(entFiles), func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.BaseState(), entFiles, func(rec arrow.Record) error {
 		rows := make([]int, rec.NumRows())
 		for i := range rows {
 			rows[i] = i
@@ -277,7 +277,7 @@ func (d Dedupe) writeOutputs(ctx context.Context, rc *etl.RunContext, o dedupeOu
 		lo, hi := ng*p/parts, ng*(p+1)/parts
 		w.add(p%2, "golden", p, func(k string) (columnar.FileInfo, error) { return writeGolden(ctx, rc, k, o.t, o.golden, lo, hi) })
 	}
-	w.night(o, 0, etl.StorePrefix+storeRecords)
+	w.night(o, 0, 0, etl.StorePrefix+storeRecords)
 	files, err := w.wait()
 	if err != nil {
 		return nil, err
@@ -287,19 +287,26 @@ func (d Dedupe) writeOutputs(ctx context.Context, rc *etl.RunContext, o dedupeOu
 }
 
 // writeNight writes an incremental night's outputs: the golden records,
-// store records and record_map rows of the matched entities as a second
-// part beside the copied untouched ones, and pairs, clusters and changes
-// of tonight's matching.
-func (d Dedupe) writeNight(ctx context.Context, rc *etl.RunContext, o dedupeOutputs, goldenCopy, recCopy, mapCopy columnar.FileInfo, recSchema *arrow.Schema) (map[string][]columnar.FileInfo, error) {
+// store records and record_map rows of the matched entities as a part
+// after the carried and compacted ones (see dedupe_carry.go), and pairs,
+// clusters and changes of tonight's matching.
+func (d Dedupe) writeNight(ctx context.Context, rc *etl.RunContext, o dedupeOutputs, ef *entityFacts, tr *touchedRecords, recSchema *arrow.Schema) (map[string][]columnar.FileInfo, error) {
 	w := newDedupeWriter(ctx, rc)
-	w.files["golden"] = []columnar.FileInfo{goldenCopy}
-	w.files[etl.StorePrefix+storeRecords] = []columnar.FileInfo{recCopy}
-	w.files["record_map"] = []columnar.FileInfo{mapCopy}
-	w.add(0, "golden", 1, func(k string) (columnar.FileInfo, error) {
+	parts := func(carried []columnar.FileInfo, compact *columnar.FileInfo) []columnar.FileInfo {
+		out := append([]columnar.FileInfo(nil), carried...)
+		if compact != nil && compact.Rows > 0 {
+			out = append(out, *compact)
+		}
+		return out
+	}
+	w.files["golden"] = parts(ef.carried, ef.compact)
+	w.files[etl.StorePrefix+storeRecords] = parts(tr.carried, tr.compact)
+	w.files["record_map"] = []columnar.FileInfo{tr.copiedRM}
+	w.add(0, "golden", len(w.files["golden"]), func(k string) (columnar.FileInfo, error) {
 		return writeGolden(ctx, rc, k, o.t, o.golden, 0, len(o.golden.EntityIDs))
 	})
 	w.nightSchema = recSchema
-	w.night(o, 1, etl.StorePrefix+storeRecords)
+	w.night(o, len(w.files[etl.StorePrefix+storeRecords]), 1, etl.StorePrefix+storeRecords)
 	files, err := w.wait()
 	if err != nil {
 		return nil, err
@@ -339,8 +346,9 @@ func (w *dedupeWriter) add(queue int, name string, part int, fn func(key string)
 }
 
 // night queues what every night writes of its matched table: pairs,
-// clusters, changes, and part `part` of the store's records and record_map.
-func (w *dedupeWriter) night(o dedupeOutputs, part int, records string) {
+// clusters, changes, part `part` of the store's records and part mapPart
+// of record_map.
+func (w *dedupeWriter) night(o dedupeOutputs, part, mapPart int, records string) {
 	ctx, rc := w.ctx, w.rc
 	schema := w.nightSchema
 	if schema == nil {
@@ -350,7 +358,7 @@ func (w *dedupeWriter) night(o dedupeOutputs, part int, records string) {
 	w.add(0, "entity_changes", 0, func(k string) (columnar.FileInfo, error) { return writeEntityChanges(ctx, rc, k, o.changes) })
 	w.add(1, "clusters", 0, func(k string) (columnar.FileInfo, error) { return writeClusters(ctx, rc, k, o.t, o.clusters, o.ids) })
 	w.add(1, records, part, func(k string) (columnar.FileInfo, error) { return writeStoreRecords(ctx, rc, k, o.t, o.ids, schema) })
-	w.add(1, "record_map", part, func(k string) (columnar.FileInfo, error) { return writeRecordMap(ctx, rc, k, o.t, o.ids) })
+	w.add(1, "record_map", mapPart, func(k string) (columnar.FileInfo, error) { return writeRecordMap(ctx, rc, k, o.t, o.ids) })
 }
 
 func (w *dedupeWriter) wait() (map[string][]columnar.FileInfo, error) {

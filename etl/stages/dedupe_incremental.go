@@ -3,14 +3,14 @@ package stages
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
-	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/leadsmith/leadsmith/dedupe"
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
+	"golang.org/x/sync/errgroup"
 )
 
 // An incremental night matches tonight's records against the store
@@ -33,17 +33,10 @@ import (
 // every record, which the night then does (memory as a full run's).
 var touchBudget = func(tonight int) int { return max(100_000, 64*tonight) }
 
-// storeRecordFiles lists the store's record files as FileInfo.
-func storeFileInfos(keys []string) []columnar.FileInfo {
-	out := make([]columnar.FileInfo, len(keys))
-	for i, k := range keys {
-		out[i] = columnar.FileInfo{Key: k}
-	}
-	return out
-}
-
-// findTouched is pass 1 over the store's records.
-func findTouched(ctx context.Context, rc *etl.RunContext, files []string, night *nightRecords, rules []dedupe.BlockingRule, maxBlock int) (*dedupe.Reach, int64, error) {
+// findTouched is pass 1 over the store's records. Block keys (phonetic
+// codes, normalized names: the costly part) are computed for batches on
+// every core while the batches are seen in file order.
+func findTouched(ctx context.Context, rc *etl.RunContext, files []columnar.FileInfo, night *nightRecords, rules []dedupe.BlockingRule, maxBlock int) (*dedupe.Reach, int64, error) {
 	tc, err := dedupe.NewReach(night.t, rules, maxBlock, touchBudget(night.t.Len()))
 	if err != nil {
 		return nil, 0, err
@@ -56,56 +49,122 @@ func findTouched(ctx context.Context, rc *etl.RunContext, files []string, night 
 		tonight[k] = true
 	}
 	bcols := dedupe.BlockingColumns(rules)
-	var rows int64
 	cols := append([]string{"entity_id", "record_id", "source"}, bcols...)
-	err = columnar.EachBatch(ctx, rc.BaseState(), storeFileInfos(files), func(rec arrow.Record) error {
-		n := int(rec.NumRows())
-		mini := &dedupe.Table{IDs: make([]string, n), Cols: map[string][]string{}}
-		for _, c := range bcols {
-			vals := make([]string, n)
-			if idx := rec.Schema().FieldIndices(c); len(idx) > 0 {
-				columnar.ColumnStrings(rec.Column(idx[0]), vals)
+	type job struct {
+		b    columnar.Batch
+		keys [][]uint64
+		err  error
+		done chan struct{}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	jobs, order := make(chan *job, 2), make(chan *job, 4)
+	g.Go(func() error {
+		defer close(jobs)
+		defer close(order)
+		return columnar.EachBatchAt(gctx, rc.BaseState(), files, func(b columnar.Batch) error {
+			b.Rec.Retain()
+			j := &job{b: b, done: make(chan struct{})}
+			select {
+			case order <- j:
+			case <-gctx.Done():
+				b.Rec.Release()
+				return gctx.Err()
 			}
-			mini.Cols[c] = vals
-		}
-		bk, err := dedupe.BlockKeys(mini, rules)
-		if err != nil {
-			return err
-		}
-		ents, ids, srcs := columnar.StringCol(rec, "entity_id"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "source")
-		if ents == nil || ids == nil || srcs == nil {
-			return fmt.Errorf("entity store records: missing entity_id, record_id or source")
-		}
-		for i := 0; i < n; i++ {
-			ent := columnar.StrAt(ents, i)
-			key := dedupe.RecordKey(columnar.StrAt(srcs, i), columnar.StrAt(ids, i))
-			if tonight[key] { // an update or delete of a known record
-				tc.Touch(ent)
+			select {
+			case jobs <- j:
+			case <-gctx.Done(): // the consumer is gone or going: end the job here
+				j.err = gctx.Err()
+				close(j.done)
 			}
-			tc.See(bk, i, ent)
+			return nil
+		}, cols...)
+	})
+	for w := 0; w < max(1, runtime.GOMAXPROCS(0)); w++ {
+		g.Go(func() error {
+			for j := range jobs {
+				j.keys, j.err = batchBlockKeys(j.b.Rec, bcols, rules)
+				close(j.done)
+			}
+			return nil
+		})
+	}
+	var rows int64
+	g.Go(func() error {
+		for j := range order {
+			<-j.done
+			err := j.err
+			if err == nil {
+				err = seeBatch(tc, j.b, j.keys, tonight, &rows)
+			}
+			j.b.Rec.Release()
+			if err != nil {
+				for j := range order { // let the reader finish
+					<-j.done
+					j.b.Rec.Release()
+				}
+				return err
+			}
 		}
-		rows += int64(n)
 		return nil
-	}, cols...)
-	if err != nil {
+	})
+	if err := g.Wait(); err != nil {
 		return nil, 0, err
 	}
 	tc.Finish()
 	return tc, rows, nil
 }
 
-// touchedRecords is pass 2: the touched entities' records as a table (with
-// their entity ids), every other record copied to the new store's first
-// part and record_map, and the population's term frequencies.
-type touchedRecords struct {
-	t        *dedupe.Table
-	entity   []string // entity id per row of t
-	copied   columnar.FileInfo
-	copiedRM columnar.FileInfo
-	pop      *dedupe.Population
+// batchBlockKeys computes the block keys of a batch of store records.
+func batchBlockKeys(rec arrow.Record, bcols []string, rules []dedupe.BlockingRule) ([][]uint64, error) {
+	n := int(rec.NumRows())
+	mini := &dedupe.Table{IDs: make([]string, n), Cols: map[string][]string{}}
+	for _, c := range bcols {
+		vals := make([]string, n)
+		if idx := rec.Schema().FieldIndices(c); len(idx) > 0 {
+			columnar.ColumnStrings(rec.Column(idx[0]), vals)
+		}
+		mini.Cols[c] = vals
+	}
+	return dedupe.BlockKeys(mini, rules)
 }
 
-func readTouched(ctx context.Context, rc *etl.RunContext, files []string, tc *dedupe.Reach, s dedupe.Settings, schema *arrow.Schema, night *nightRecords) (*touchedRecords, error) {
+// seeBatch shows a batch's live records to the reach: those tonight
+// updates or deletes touch their entity.
+func seeBatch(tc *dedupe.Reach, b columnar.Batch, keys [][]uint64, tonight map[string]bool, rows *int64) error {
+	rec := b.Rec
+	ents, ids, srcs := columnar.StringCol(rec, "entity_id"), columnar.StringCol(rec, "record_id"), columnar.StringCol(rec, "source")
+	if ents == nil || ids == nil || srcs == nil {
+		return fmt.Errorf("entity store records: missing entity_id, record_id or source")
+	}
+	for i := 0; i < int(rec.NumRows()); i++ {
+		if !b.Live(i) {
+			continue
+		}
+		ent := columnar.StrAt(ents, i)
+		if tonight[dedupe.RecordKey(columnar.StrAt(srcs, i), columnar.StrAt(ids, i))] { // an update or delete of a known record
+			tc.Touch(ent)
+		}
+		tc.See(keys, i, ent)
+		*rows++
+	}
+	return nil
+}
+
+// touchedRecords is pass 2: the touched entities' records as a table (with
+// their entity ids), the store's record files carried into tonight's
+// version (dedupe_carry.go) with the touched records' rows dead, every
+// other live record in record_map, and the population's term frequencies.
+type touchedRecords struct {
+	t         *dedupe.Table
+	entity    []string // entity id per row of t
+	carried   []columnar.FileInfo
+	compact   *columnar.FileInfo // the compacted files' live rows, if any
+	compacted int                // files compacted
+	copiedRM  columnar.FileInfo
+	pop       *dedupe.Population
+}
+
+func readTouched(ctx context.Context, rc *etl.RunContext, files []columnar.FileInfo, tc *dedupe.Reach, s dedupe.Settings, schema *arrow.Schema, night *nightRecords) (*touchedRecords, error) {
 	pop, err := dedupe.NewPopulation(s)
 	if err != nil {
 		return nil, err
@@ -117,52 +176,90 @@ func readTouched(ctx context.Context, rc *etl.RunContext, files []string, tc *de
 			pop.Add(s, c, vals)
 		}
 	}
-	mem := columnar.NewPoolAllocator(64<<20, rc.PoisonPools)
-	recKey := rc.DatasetPrefix("dedupe", etl.StorePrefix+storeRecords) + "part-00000.parquet"
-	mapKey := rc.DatasetPrefix("dedupe", "record_map") + "part-00000.parquet"
-	w, err := columnar.NewParquetWriterMem(ctx, rc.Work, recKey, schema, rc.Config.Parquet, mem)
+	car, err := newCarrier(ctx, rc.BaseState(), files, nil)
 	if err != nil {
 		return nil, err
 	}
+	mem := columnar.NewPoolAllocator(64<<20, rc.PoisonPools)
+	prefix := rc.DatasetPrefix("dedupe", etl.StorePrefix+storeRecords)
+	mapKey := rc.DatasetPrefix("dedupe", "record_map") + "part-00000.parquet"
 	wm, err := columnar.NewParquetWriterMem(ctx, rc.Work, mapKey, columnar.RecordMapSchema, rc.Config.Parquet, mem)
 	if err != nil {
-		w.Abort()
 		return nil, err
 	}
-	abort := func(err error) (*touchedRecords, error) { w.Abort(); wm.Abort(); return nil, err }
-	err = columnar.EachBatch(ctx, rc.BaseState(), storeFileInfos(files), func(rec arrow.Record) error {
+	var wc *columnar.ParquetWriter // the compacted part, opened when needed
+	abort := func(err error) (*touchedRecords, error) {
+		wm.Abort()
+		if wc != nil {
+			wc.Abort()
+		}
+		return nil, err
+	}
+	err = columnar.EachBatchAt(ctx, rc.BaseState(), files, func(b columnar.Batch) error {
+		rec := b.Rec
 		n := int(rec.NumRows())
 		ents := columnar.StringCol(rec, "entity_id")
 		keep := make([]bool, n)
-		var touched []int
+		var touched, live []int
 		for i := 0; i < n; i++ {
+			if !b.Live(i) {
+				continue
+			}
+			live = append(live, i)
 			if tc.Touched(columnar.StrAt(ents, i)) {
 				touched = append(touched, i)
+				car.kill(b.File, b.First+int64(i))
 			} else {
 				keep[i] = true
 			}
 		}
+		vals := make([]string, n)
 		for _, c := range popCols {
 			if idx := rec.Schema().FieldIndices(c); len(idx) > 0 {
-				vals := make([]string, n)
+				clear(vals)
 				columnar.ColumnStrings(rec.Column(idx[0]), vals)
-				pop.Add(s, c, vals)
+				lv := vals
+				if len(live) < n {
+					lv = make([]string, len(live))
+					for k, i := range live {
+						lv[k] = vals[i]
+					}
+				}
+				pop.Add(s, c, lv)
 			}
 		}
 		if len(touched) > 0 {
 			tr.addRows(rec, touched)
 		}
-		if len(touched) == n {
+		if len(touched) == len(live) {
 			return nil
 		}
-		return columnar.WriteKept(mem, rec, keep, columnar.KeptOut{W: w, Schema: schema}, columnar.KeptOut{W: wm, Schema: columnar.RecordMapSchema})
+		outs := []columnar.KeptOut{{W: wm, Schema: columnar.RecordMapSchema}}
+		if car.compact[b.File] {
+			if wc == nil {
+				var err error
+				if wc, err = columnar.NewParquetWriterMem(ctx, rc.Work, prefix+"compacted.parquet", schema, rc.Config.Parquet, mem); err != nil {
+					return err
+				}
+			}
+			outs = append(outs, columnar.KeptOut{W: wc, Schema: schema})
+		}
+		return columnar.WriteKept(mem, rec, keep, outs...)
 	})
 	if err != nil {
 		return abort(err)
 	}
-	if tr.copied, err = w.Close(); err != nil {
-		wm.Abort()
-		return nil, err
+	if tr.carried, err = car.carry(ctx, rc, prefix); err != nil {
+		return abort(err)
+	}
+	tr.compacted = car.compacted()
+	if wc != nil {
+		fi, err := wc.Close()
+		if err != nil {
+			wm.Abort()
+			return nil, err
+		}
+		tr.compact = &fi
 	}
 	if tr.copiedRM, err = wm.Close(); err != nil {
 		return nil, err
@@ -200,94 +297,5 @@ func (tr *touchedRecords) addRows(rec arrow.Record, rows []int) {
 			col = append(col, "")
 		}
 		tr.t.Cols[name] = col
-	}
-}
-
-// entityFacts is what the store's entities say of the touched ones.
-type entityFacts struct {
-	first  map[string]time.Time
-	hashes map[string]uint64
-	copied columnar.FileInfo
-}
-
-// copyEntities is the pass over the store's entities: untouched golden
-// records are copied to the new golden's first part; touched ones give
-// their first-seen time and content hash.
-func copyEntities(ctx context.Context, rc *etl.RunContext, files []string, tc *dedupe.Reach, schema *arrow.Schema) (*entityFacts, error) {
-	ef := &entityFacts{first: map[string]time.Time{}, hashes: map[string]uint64{}}
-	mem := columnar.NewPoolAllocator(64<<20, rc.PoisonPools)
-	key := rc.DatasetPrefix("dedupe", "golden") + "part-00000.parquet"
-	w, err := columnar.NewParquetWriterMem(ctx, rc.Work, key, schema, rc.Config.Parquet, mem)
-	if err != nil {
-		return nil, err
-	}
-	var h rowHasher
-	err = columnar.EachBatch(ctx, rc.BaseState(), storeFileInfos(files), func(rec arrow.Record) error {
-		n := int(rec.NumRows())
-		ents := columnar.StringCol(rec, "entity_id")
-		keep := make([]bool, n)
-		var touchedRows []int
-		for i := 0; i < n; i++ {
-			if tc.Touched(columnar.StrAt(ents, i)) {
-				touchedRows = append(touchedRows, i)
-			} else {
-				keep[i] = true
-			}
-		}
-		if len(touchedRows) > 0 {
-			ef.facts(rec, touchedRows, &h)
-		}
-		if len(touchedRows) == n {
-			return nil
-		}
-		return columnar.WriteKept(mem, rec, keep, columnar.KeptOut{W: w, Schema: schema})
-	})
-	if err != nil {
-		w.Abort()
-		return nil, err
-	}
-	ef.copied, err = w.Close()
-	return ef, err
-}
-
-func (ef *entityFacts) facts(rec arrow.Record, rows []int, h *rowHasher) {
-	n := int(rec.NumRows())
-	ents := columnar.StringCol(rec, "entity_id")
-	var first *array.Timestamp
-	var keys *array.List
-	texts := map[string][]string{}
-	for j, f := range rec.Schema().Fields() {
-		switch {
-		case f.Name == "first_seen_at":
-			first, _ = rec.Column(j).(*array.Timestamp)
-		case f.Name == "source_record_ids":
-			keys, _ = rec.Column(j).(*array.List)
-		case !goldenHashSkip[f.Name] && columnar.HasText(rec.Column(j)):
-			vals := make([]string, n)
-			columnar.ColumnStrings(rec.Column(j), vals)
-			texts[f.Name] = vals
-		}
-	}
-	for _, i := range rows {
-		id := strings.Clone(columnar.StrAt(ents, i))
-		if first != nil && first.IsValid(i) {
-			ef.first[id] = first.Value(i).ToTime(arrow.Microsecond).UTC()
-		}
-		h.reset()
-		for name, vals := range texts {
-			if vals[i] != "" {
-				h.add(name, vals[i])
-			}
-		}
-		if keys != nil && keys.IsValid(i) {
-			lo, hi := keys.ValueOffsets(i)
-			vs := keys.ListValues().(*array.String)
-			ks := make([]string, 0, hi-lo)
-			for k := lo; k < hi; k++ {
-				ks = append(ks, vs.Value(int(k)))
-			}
-			h.addKeys(ks)
-		}
-		ef.hashes[id] = h.sum()
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/storage"
+	"golang.org/x/sync/errgroup"
 )
 
 // mergeStats counts what tonight did to known records.
@@ -22,6 +23,8 @@ type mergeStats struct {
 	Deleted      int `json:"records_deleted"`
 	New          int `json:"records_new"`
 	UnknownDel   int `json:"deletes_of_unknown_records"`
+	// changed lists the record keys tonight added, updated or deleted.
+	changed map[string]bool
 }
 
 // mergeNight applies tonight's records to the touched entities' records: a
@@ -30,7 +33,7 @@ type mergeStats struct {
 // match and the previous entity of every touched record (deleted ones
 // included, so that an entity left with none is retired).
 func mergeNight(tr *touchedRecords, night *nightRecords) (*dedupe.Table, map[string]string, mergeStats) {
-	var st mergeStats
+	st := mergeStats{changed: map[string]bool{}}
 	old := tr.t
 	idx := make(map[string]int, old.Len())
 	prev := make(map[string]string, old.Len())
@@ -47,6 +50,7 @@ func mergeNight(tr *touchedRecords, night *nightRecords) (*dedupe.Table, map[str
 		case newerVersion(at, versionTime(old, i)):
 			drop[i] = true
 			st.Deleted++
+			st.changed[key] = true
 		default:
 			st.StaleUpdates++
 		}
@@ -75,9 +79,11 @@ func mergeNight(tr *touchedRecords, night *nightRecords) (*dedupe.Table, map[str
 		switch {
 		case !ok:
 			fresh = append(fresh, j)
+			st.changed[k] = true
 		case newerVersion(versionTime(night.t, j), versionTime(old, i)):
 			replacement[i] = j
 			st.Updated++
+			st.changed[k] = true
 		default:
 			st.StaleUpdates++
 		}
@@ -185,11 +191,11 @@ const driftLimit = 0.25
 
 // runIncremental is an incremental night (see dedupe_incremental.go).
 func (d Dedupe) runIncremental(ctx context.Context, rc *etl.RunContext, night *nightRecords, settings dedupe.Settings) (*etl.StageResult, error) {
-	recFiles, err := etl.StoreFiles(ctx, rc, storeRecords)
+	recFiles, err := etl.StoreParts(ctx, rc, storeRecords)
 	if err != nil {
 		return nil, err
 	}
-	entFiles, err := etl.StoreFiles(ctx, rc, storeEntities)
+	entFiles, err := etl.StoreParts(ctx, rc, storeEntities)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +213,7 @@ func (d Dedupe) runIncremental(ctx context.Context, rc *etl.RunContext, night *n
 	if err != nil {
 		return nil, err
 	}
-	storeSchema, _, err := columnar.ReadParquetSchema(ctx, rc.BaseState(), recFiles[0])
+	storeSchema, _, err := columnar.ReadParquetSchema(ctx, rc.BaseState(), recFiles[0].Key)
 	if err != nil {
 		return nil, err
 	}
@@ -222,11 +228,20 @@ func (d Dedupe) runIncremental(ctx context.Context, rc *etl.RunContext, night *n
 	}
 	cols := goldenColumns(colSet)
 	recSchema := columnar.StoreRecordsSchema(cols)
-	tr, err := readTouched(ctx, rc, recFiles, tc, s, recSchema, night)
-	if err != nil {
+	// The passes over the store's records and entities need only the
+	// touched set: they run side by side, one per core. Tonight's golden
+	// columns are the union above (mergeNight adds none).
+	gschema := columnar.GoldenSchema(cols)
+	var tr *touchedRecords
+	var ef *entityFacts
+	var g errgroup.Group
+	g.Go(func() (err error) { tr, err = readTouched(ctx, rc, recFiles, tc, s, recSchema, night); return err })
+	g.Go(func() (err error) { ef, err = copyEntities(ctx, rc, entFiles, tc, gschema); return err })
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	u, prev, mst := mergeNight(tr, night)
+	ef.changed = mst.changed
 	for c := range colSet {
 		if _, ok := u.Cols[c]; !ok {
 			u.Cols[c] = make([]string, u.Len())
@@ -252,11 +267,6 @@ func (d Dedupe) runIncremental(ctx context.Context, rc *etl.RunContext, night *n
 	if model == nil {
 		model = &dedupe.Model{Version: 1, Settings: settings}
 	}
-	gschema := columnar.GoldenSchema(goldenColumns(u.Cols))
-	ef, err := copyEntities(ctx, rc, entFiles, tc, gschema)
-	if err != nil {
-		return nil, err
-	}
 	pairs, blocking := &dedupe.Pairs{}, &dedupe.BlockingReport{}
 	if u.Len() >= 2 && len(model.Comparisons) > 0 {
 		scorer, err := dedupe.NewScorerIn(model, u, tr.pop)
@@ -271,19 +281,26 @@ func (d Dedupe) runIncremental(ctx context.Context, rc *etl.RunContext, night *n
 	if err != nil {
 		return nil, err
 	}
-	files, err := d.writeNight(ctx, rc, o, ef.copied, tr.copied, tr.copiedRM, recSchema)
+	files, err := d.writeNight(ctx, rc, o, ef, tr, recSchema)
 	if err != nil {
 		return nil, err
 	}
 	if err := saveDedupeModel(ctx, rc, model, files); err != nil {
 		return nil, err
 	}
-	entities := ef.copied.Rows + int64(len(o.golden.EntityIDs))
+	var entities int64
+	for _, f := range files["golden"] {
+		entities += f.Rows
+	}
 	res := &etl.StageResult{RowsIn: int64(night.t.Len()), RowsOut: entities, Datasets: files}
 	res.Notes = map[string]any{
 		"incremental": true, "training": trainNote, "blocking": blocking, "threshold": model.Settings.Threshold,
 		"store_records": storeRows, "touched_entities": tc.Len(), "all_touched": tc.All, "matched_records": u.Len(),
 		"entities": entities, "records": mst, "superseded_versions": night.superseded,
+		"store_files": map[string]any{
+			"records":  map[string]int{"carried": len(tr.carried), "compacted": tr.compacted, "written": len(files[etl.StorePrefix+storeRecords]) - len(tr.carried)},
+			"entities": map[string]int{"carried": len(ef.carried), "compacted": ef.compacted, "written": len(files["golden"]) - len(ef.carried)},
+		},
 		"changes": countChanges(o.changes), "drift": map[string]any{"max_fill_rate_shift": shift, "column": shiftCol, "limit": driftLimit},
 	}
 	rc.Log.Info("entities built", "entities", entities, "changes", len(o.changes), "records_updated", mst.Updated,
@@ -327,9 +344,8 @@ func (d Dedupe) settle(ctx context.Context, rc *etl.RunContext, u *dedupe.Table,
 	for _, c := range changes {
 		listed[c.EntityID] = true
 	}
-	for i, h := range goldenHashes(golden) {
-		id := golden.EntityIDs[i]
-		if old, ok := ef.hashes[id]; ok && old != h && !listed[id] {
+	for _, id := range updatedEntities(ef, u.IDs, ids, prev, golden) {
+		if !listed[id] {
 			changes = append(changes, dedupe.Change{EntityID: id, Change: dedupe.ChangeUpdated})
 		}
 	}

@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -92,7 +93,14 @@ func TestMergeNight(t *testing.T) {
 	if prev["crm/3"] != "e_c" || len(prev) != 3 {
 		t.Errorf("prev = %v", prev)
 	}
-	if st != (mergeStats{Updated: 1, StaleUpdates: 1, Deleted: 1, New: 1, UnknownDel: 1}) {
+	changed := st.changed
+	st.changed = nil
+	if !reflect.DeepEqual(st, mergeStats{Updated: 1, StaleUpdates: 1, Deleted: 1, New: 1, UnknownDel: 1}) {
 		t.Errorf("stats = %+v", st)
+	}
+	// The stale update is no change; the update, the delete and the new
+	// record are.
+	if len(changed) != 3 {
+		t.Errorf("changed records = %v, want the updated, deleted and new one", changed)
 	}
 }

@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/leadsmith/leadsmith/dedupe"
 	"github.com/leadsmith/leadsmith/etl"
+	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/fixtures"
 	"github.com/leadsmith/leadsmith/fixtures/feed"
 	"github.com/leadsmith/leadsmith/internal/fixtureconfig"
@@ -343,5 +345,88 @@ func TestNights_RollbackAndRerun(t *testing.T) {
 			}
 			seen[key(r)]--
 		}
+	}
+}
+
+// TestNights_StoreStaysCompact: over many nights the store's files are
+// carried with deletion vectors, compacted when they fill with dead rows
+// or grow too many, and always hold exactly the live records and
+// entities; the clustering matches a full refresh over every night.
+func TestNights_StoreStaysCompact(t *testing.T) {
+	if testing.Short() {
+		t.Skip("nine nights of a feed")
+	}
+	ctx := context.Background()
+	gen := t.TempDir()
+	sum, err := feed.Generate(ctx, feed.Options{
+		Options: fixtures.Options{Contacts: 1500, Seed: 11, OutDir: gen, Activities: 3000},
+		Nights:  9, NightContacts: 300,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth, _ := feedTruth(t, gen)
+	inc := t.TempDir()
+	cfgPath := feedConfig(t, inc)
+	var last nightOutputs
+	sawDead, compacted := false, 0
+	for _, n := range sum.Nights {
+		copyFeedFiles(t, gen, inc, n.Files)
+		rc := runNight(t, cfgPath, n.Date, false)
+		last = readNight(t, rc)
+		if err := etl.ResolveBase(ctx, rc); err != nil { // the version just committed is the next night's base
+			t.Fatal(err)
+		}
+		next := *rc
+		next.RunDate = rc.RunDate.AddDate(0, 0, 1)
+		if err := etl.ResolveBase(ctx, &next); err != nil {
+			t.Fatal(err)
+		}
+		live := map[string]int64{}
+		for _, part := range []string{storeRecords, storeEntities} {
+			files, err := etl.StoreParts(ctx, &next, part)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(files) == 0 || len(files) > storeMaxFiles {
+				t.Errorf("night %d: store %s has %d files (at most %d)", n.Night, part, len(files), storeMaxFiles)
+			}
+			err = columnar.EachBatch(ctx, next.BaseState(), files, func(rec arrow.Record) error {
+				live[part] += rec.NumRows()
+				return nil
+			}, "entity_id")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range files {
+				sawDead = sawDead || f.Dead != ""
+			}
+		}
+		if live[storeRecords] != int64(len(last.entityOf)) || live[storeEntities] != last.contacts {
+			t.Errorf("night %d: store holds %d records and %d entities; record_map %d, contacts %d",
+				n.Night, live[storeRecords], live[storeEntities], len(last.entityOf), last.contacts)
+		}
+		if res, _ := rc.Committed(ctx, "dedupe"); res != nil {
+			if sf, ok := res.Notes["store_files"].(map[string]any); ok {
+				for _, p := range sf {
+					c, _ := p.(map[string]any)["compacted"].(float64)
+					compacted += int(c)
+				}
+			}
+		}
+	}
+	if !sawDead || compacted == 0 {
+		t.Errorf("nine nights: deletion vectors seen %v, files compacted %d: the carry path was not exercised", sawDead, compacted)
+	}
+	full := t.TempDir()
+	fullCfg := feedConfig(t, full)
+	for _, n := range sum.Nights {
+		copyFeedFiles(t, gen, full, n.Files)
+	}
+	fout := readNight(t, runNight(t, fullCfg, sum.Nights[len(sum.Nights)-1].Date, true))
+	f1Inc, f1Full := pairwiseF1(t, last.entityOf, truth), pairwiseF1(t, fout.entityOf, truth)
+	t.Logf("after nine nights: pairwise F1 incremental %.4f, full refresh %.4f; %d files compacted", f1Inc, f1Full, compacted)
+	if math.Abs(f1Inc-f1Full) > 0.003 || len(fout.entityOf) != len(last.entityOf) {
+		t.Errorf("incremental F1 %.4f (%d records) vs full refresh %.4f (%d records)", f1Inc, len(last.entityOf), f1Full, len(fout.entityOf))
 	}
 }

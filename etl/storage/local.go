@@ -252,6 +252,20 @@ func (l *LocalStore) copyFromLocal(ctx context.Context, from *LocalStore, srcKey
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
+	// Objects are never changed in place (a writer replaces the file by
+	// rename), so a hard link is a copy that costs nothing: the entity
+	// store carries its unchanged files from night to night this way. It
+	// appears under a temporary name first, like any object being written.
+	tmp := filepath.Join(filepath.Dir(dst), localTempPrefix+randomSuffix())
+	if err := os.Link(src, tmp); err == nil {
+		if err := os.Rename(tmp, dst); err != nil {
+			_ = os.Remove(tmp)
+			return err
+		}
+		return nil
+	} else if errors.Is(err, fs.ErrNotExist) {
+		return wrapNotExist(err)
+	}
 	in, err := os.Open(src)
 	if err != nil {
 		return wrapNotExist(err)

@@ -285,7 +285,13 @@ func (s *s3Store) DeleteKeys(ctx context.Context, keys []string) error {
 // Copy copies an object inside the bucket without streaming it through the
 // client. S3 limits CopyObject to objects of up to 5 GiB.
 func (s *s3Store) Copy(ctx context.Context, srcKey, dstKey string) error {
-	src, err := s.objectKey(srcKey)
+	return s.copyFrom(ctx, s, srcKey, dstKey)
+}
+
+// copyFrom copies key srcKey of from (a store of the same bucket, maybe
+// under another prefix) to dstKey of s, inside the bucket.
+func (s *s3Store) copyFrom(ctx context.Context, from *s3Store, srcKey, dstKey string) error {
+	src, err := from.objectKey(srcKey)
 	if err != nil {
 		return err
 	}
@@ -302,10 +308,10 @@ func (s *s3Store) Copy(ctx context.Context, srcKey, dstKey string) error {
 		in.ServerSideEncryption, in.SSEKMSKeyId = sse, kms
 	}
 	if _, err := s.client.CopyObject(ctx, in); err != nil {
-		if d := DescribeS3Error(s.keyURI(srcKey), err); errors.Is(d, ErrNotExist) {
+		if d := DescribeS3Error(from.keyURI(srcKey), err); errors.Is(d, ErrNotExist) {
 			return d
 		}
-		return DescribeS3Error(s.keyURI(srcKey)+" -> "+s.keyURI(dstKey), err)
+		return DescribeS3Error(from.keyURI(srcKey)+" -> "+s.keyURI(dstKey), err)
 	}
 	return nil
 }

@@ -322,3 +322,21 @@ func TestS3_WritesAskForServerSideEncryption(t *testing.T) {
 		})
 	}
 }
+
+// TestS3_CopyBetweenViewsStaysInTheBucket: storage.Copy between two views
+// (Sub) of one bucket is one CopyObject, not a download and an upload.
+func TestS3_CopyBetweenViewsStaysInTheBucket(t *testing.T) {
+	endpoint, bucket, _ := s3test.Bucket(t)
+	s := testStore(t, endpoint, "s3://"+bucket+"/state", S3Options{}, fastTuning)
+	data := randomBytes(300_000)
+	writeObject(t, s, "versions/1/store/part-00000.parquet", data)
+	before := s.Requests()
+	err := Copy(context.Background(), Sub(s, "versions/1"), "store/part-00000.parquet", Sub(s, "work"), "carried/part-00000.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Requests() - before; n != 1 {
+		t.Errorf("copy took %d requests, want 1 (CopyObject)", n)
+	}
+	sameBytes(t, "copy", readObject(t, s, "work/carried/part-00000.parquet"), data)
+}

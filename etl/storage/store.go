@@ -101,6 +101,13 @@ func DeletePrefix(ctx context.Context, s Store, prefix string) error {
 // file system, otherwise by streaming the bytes through the client. The
 // destination appears whole or not at all (see Create).
 func Copy(ctx context.Context, src Store, srcKey string, dst Store, dstKey string) error {
+	src, srcKey = unwrapSub(src, srcKey)
+	dst, dstKey = unwrapSub(dst, dstKey)
+	if ss, ok := src.(*s3Store); ok {
+		if ds, ok := dst.(*s3Store); ok && ss.client == ds.client && ss.bucket == ds.bucket {
+			return ds.copyFrom(ctx, ss, srcKey, dstKey)
+		}
+	}
 	if ls, ok := src.(*LocalStore); ok {
 		if ld, ok := dst.(*LocalStore); ok {
 			return ld.copyFromLocal(ctx, ls, srcKey, dstKey)

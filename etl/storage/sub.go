@@ -49,3 +49,14 @@ func (s *subStore) Create(ctx context.Context, key string) (ObjectWriter, error)
 func (s *subStore) Delete(ctx context.Context, key string) error {
 	return s.parent.Delete(ctx, s.prefix+key)
 }
+
+// unwrapSub resolves a view (Sub) to the store it views and the key there.
+func unwrapSub(s Store, key string) (Store, string) {
+	for {
+		sub, ok := s.(*subStore)
+		if !ok {
+			return s, key
+		}
+		s, key = sub.parent, sub.prefix+key
+	}
+}

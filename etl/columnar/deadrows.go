@@ -1,0 +1,144 @@
+package columnar
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/leadsmith/leadsmith/etl/storage"
+)
+
+// Dead rows: a Parquet file of the entity store is never rewritten to
+// drop a row. A night that supersedes rows of a file it keeps lists them
+// in the file's deletion vector instead (FileInfo.Dead, a roaring bitmap
+// of row numbers, as Delta Lake and Iceberg do), and every reader skips
+// them: EachBatch drops them from the batches it hands on, EachBatchAt
+// says which rows are live. The file itself is carried from version to
+// version by a copy (a hard link on local disk, CopyObject on S3), so a
+// night's cost follows what it changed, not what the store holds.
+
+// DeadRows reads the deletion vector of f: nil when it has none.
+func DeadRows(ctx context.Context, s storage.Store, f FileInfo) (*roaring.Bitmap, error) {
+	if f.Dead == "" {
+		return nil, nil
+	}
+	r, err := s.Open(ctx, f.Dead)
+	if err != nil {
+		return nil, fmt.Errorf("deletion vector of %s: %w", f.Key, err)
+	}
+	defer r.Close()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("deletion vector of %s: %w", f.Key, err)
+	}
+	bm := roaring.New()
+	if _, err := bm.ReadFrom(bytes.NewReader(data)); err != nil {
+		return nil, fmt.Errorf("deletion vector %s: %w", f.Dead, err)
+	}
+	return bm, nil
+}
+
+// WriteDeadRows writes a deletion vector to key.
+func WriteDeadRows(ctx context.Context, s storage.Store, key string, bm *roaring.Bitmap) error {
+	bm.RunOptimize()
+	var buf bytes.Buffer
+	if _, err := bm.WriteTo(&buf); err != nil {
+		return err
+	}
+	w, err := s.Create(ctx, key)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", key, err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		_ = w.Abort()
+		return fmt.Errorf("write %s: %w", key, err)
+	}
+	return w.Close()
+}
+
+// Batch is one record batch of one file of a list, with the place of its
+// first row in the file and the file's dead rows.
+type Batch struct {
+	File  int   // index of the file in the list
+	First int64 // row number of the batch's first row in its file
+	Rec   arrow.Record
+	dead  *roaring.Bitmap
+}
+
+// Live reports whether row i of the batch is live (not in the file's
+// deletion vector).
+func (b Batch) Live(i int) bool {
+	return b.dead == nil || !b.dead.Contains(uint32(b.First)+uint32(i))
+}
+
+// DeadIn counts the batch's dead rows.
+func (b Batch) DeadIn() int {
+	if b.dead == nil || b.Rec.NumRows() == 0 {
+		return 0
+	}
+	lo := uint32(b.First)
+	return int(b.dead.Rank(lo+uint32(b.Rec.NumRows())-1) - rankBefore(b.dead, lo))
+}
+
+// rankBefore counts the bitmap's values below lo.
+func rankBefore(bm *roaring.Bitmap, lo uint32) uint64 {
+	if lo == 0 {
+		return 0
+	}
+	return bm.Rank(lo - 1)
+}
+
+// EachBatchAt calls fn for every record batch of the files, in order, dead
+// rows included (Batch.Live tells them); with columns given, only those
+// columns are read.
+func EachBatchAt(ctx context.Context, s storage.Store, files []FileInfo, fn func(Batch) error, columns ...string) error {
+	for fi, f := range files {
+		dead, err := DeadRows(ctx, s, f)
+		if err != nil {
+			return err
+		}
+		if dead != nil && dead.IsEmpty() {
+			dead = nil
+		}
+		pf, err := OpenParquet(ctx, s, f.Key)
+		if err != nil {
+			return err
+		}
+		var first int64
+		each := func(rec arrow.Record) error {
+			b := Batch{File: fi, First: first, Rec: rec, dead: dead}
+			first += rec.NumRows()
+			return fn(b)
+		}
+		if len(columns) > 0 {
+			err = pf.EachColumns(ctx, columns, each)
+		} else {
+			err = pf.Each(ctx, each)
+		}
+		pf.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// liveRecord is b's record without its dead rows: the record itself when
+// it has none (not retained), else a new one the caller releases.
+func liveRecord(b Batch) (arrow.Record, bool, error) {
+	if b.DeadIn() == 0 {
+		return b.Rec, false, nil
+	}
+	n := int(b.Rec.NumRows())
+	idx := make([]int, 0, n)
+	for i := 0; i < n; i++ {
+		if b.Live(i) {
+			idx = append(idx, i)
+		}
+	}
+	out, err := TakeRows(b.Rec, idx)
+	return out, err == nil, err
+}
