@@ -9,6 +9,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/leadsmith/leadsmith/etl/storage"
+	"golang.org/x/sync/errgroup"
 )
 
 // Dead rows: a Parquet file of the entity store is never rewritten to
@@ -93,37 +94,65 @@ func rankBefore(bm *roaring.Bitmap, lo uint32) uint64 {
 
 // EachBatchAt calls fn for every record batch of the files, in order, dead
 // rows included (Batch.Live tells them); with columns given, only those
-// columns are read.
+// columns are read. The next batch is decoded on another goroutine while
+// fn works on this one, so a pass that reads wide files and does real
+// work per row keeps two cores busy.
 func EachBatchAt(ctx context.Context, s storage.Store, files []FileInfo, fn func(Batch) error, columns ...string) error {
-	for fi, f := range files {
-		dead, err := DeadRows(ctx, s, f)
-		if err != nil {
-			return err
+	g, gctx := errgroup.WithContext(ctx)
+	ahead := make(chan Batch, 1)
+	g.Go(func() error {
+		defer close(ahead)
+		for fi, f := range files {
+			if err := readAhead(gctx, s, fi, f, ahead, columns); err != nil {
+				return err
+			}
 		}
-		if dead != nil && dead.IsEmpty() {
-			dead = nil
+		return nil
+	})
+	g.Go(func() error {
+		for b := range ahead {
+			err := fn(b)
+			b.Rec.Release()
+			if err != nil {
+				return err // cancels the reader; what it holds is left to the GC
+			}
 		}
-		pf, err := OpenParquet(ctx, s, f.Key)
-		if err != nil {
-			return err
-		}
-		var first int64
-		each := func(rec arrow.Record) error {
-			b := Batch{File: fi, First: first, Rec: rec, dead: dead}
-			first += rec.NumRows()
-			return fn(b)
-		}
-		if len(columns) > 0 {
-			err = pf.EachColumns(ctx, columns, each)
-		} else {
-			err = pf.Each(ctx, each)
-		}
-		pf.Close()
-		if err != nil {
-			return err
+		return nil
+	})
+	return g.Wait()
+}
+
+// readAhead decodes the batches of file fi into ahead, each retained.
+func readAhead(ctx context.Context, s storage.Store, fi int, f FileInfo, ahead chan<- Batch, columns []string) error {
+	dead, err := DeadRows(ctx, s, f)
+	if err != nil {
+		return err
+	}
+	if dead != nil && dead.IsEmpty() {
+		dead = nil
+	}
+	pf, err := OpenParquet(ctx, s, f.Key)
+	if err != nil {
+		return err
+	}
+	defer pf.Close()
+	var first int64
+	each := func(rec arrow.Record) error {
+		rec.Retain()
+		b := Batch{File: fi, First: first, Rec: rec, dead: dead}
+		first += rec.NumRows()
+		select {
+		case ahead <- b:
+			return nil
+		case <-ctx.Done():
+			rec.Release()
+			return ctx.Err()
 		}
 	}
-	return nil
+	if len(columns) > 0 {
+		return pf.EachColumns(ctx, columns, each)
+	}
+	return pf.Each(ctx, each)
 }
 
 // liveRecord is b's record without its dead rows: the record itself when

@@ -2,6 +2,7 @@ package columnar
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"testing"
 
@@ -95,5 +96,13 @@ func TestDeadRows(t *testing.T) {
 	}
 	if seen != 2*rows || deadSeen != int(dead.GetCardinality()) {
 		t.Fatalf("EachBatchAt saw %d rows (%d dead), want %d (%d)", seen, deadSeen, 2*rows, dead.GetCardinality())
+	}
+
+	// A failing fn stops the pass (and the batch decoded ahead) at once.
+	stop := errors.New("stop")
+	calls := 0
+	err = EachBatchAt(ctx, s, []FileInfo{fi, fi, fi}, func(Batch) error { calls++; return stop })
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Fatalf("EachBatchAt after a failing fn: %v after %d calls", err, calls)
 	}
 }
