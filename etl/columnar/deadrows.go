@@ -98,12 +98,18 @@ func rankBefore(bm *roaring.Bitmap, lo uint32) uint64 {
 // fn works on this one, so a pass that reads wide files and does real
 // work per row keeps two cores busy.
 func EachBatchAt(ctx context.Context, s storage.Store, files []FileInfo, fn func(Batch) error, columns ...string) error {
+	return eachBatch(ctx, s, files, nil, fn, columns)
+}
+
+// eachBatch is EachBatchAt with prep, when given, applied to each batch on
+// the decoding goroutine (it returns the batch fn sees, retained).
+func eachBatch(ctx context.Context, s storage.Store, files []FileInfo, prep func(Batch) (Batch, error), fn func(Batch) error, columns []string) error {
 	g, gctx := errgroup.WithContext(ctx)
 	ahead := make(chan Batch, 1)
 	g.Go(func() error {
 		defer close(ahead)
 		for fi, f := range files {
-			if err := readAhead(gctx, s, fi, f, ahead, columns); err != nil {
+			if err := readAhead(gctx, s, fi, f, ahead, prep, columns); err != nil {
 				return err
 			}
 		}
@@ -123,7 +129,7 @@ func EachBatchAt(ctx context.Context, s storage.Store, files []FileInfo, fn func
 }
 
 // readAhead decodes the batches of file fi into ahead, each retained.
-func readAhead(ctx context.Context, s storage.Store, fi int, f FileInfo, ahead chan<- Batch, columns []string) error {
+func readAhead(ctx context.Context, s storage.Store, fi int, f FileInfo, ahead chan<- Batch, prep func(Batch) (Batch, error), columns []string) error {
 	dead, err := DeadRows(ctx, s, f)
 	if err != nil {
 		return err
@@ -141,6 +147,12 @@ func readAhead(ctx context.Context, s storage.Store, fi int, f FileInfo, ahead c
 		rec.Retain()
 		b := Batch{File: fi, First: first, Rec: rec, dead: dead}
 		first += rec.NumRows()
+		if prep != nil {
+			var err error
+			if b, err = prep(b); err != nil {
+				return err
+			}
+		}
 		select {
 		case ahead <- b:
 			return nil
@@ -155,11 +167,11 @@ func readAhead(ctx context.Context, s storage.Store, fi int, f FileInfo, ahead c
 	return pf.Each(ctx, each)
 }
 
-// liveRecord is b's record without its dead rows: the record itself when
-// it has none (not retained), else a new one the caller releases.
-func liveRecord(b Batch) (arrow.Record, bool, error) {
+// live is b without its dead rows, for EachBatch: b itself when it has
+// none, else a batch of a new record (b's is released).
+func live(b Batch) (Batch, error) {
 	if b.DeadIn() == 0 {
-		return b.Rec, false, nil
+		return b, nil
 	}
 	n := int(b.Rec.NumRows())
 	idx := make([]int, 0, n)
@@ -169,5 +181,9 @@ func liveRecord(b Batch) (arrow.Record, bool, error) {
 		}
 	}
 	out, err := TakeRows(b.Rec, idx)
-	return out, err == nil, err
+	b.Rec.Release()
+	if err != nil {
+		return Batch{}, err
+	}
+	return Batch{File: b.File, Rec: out}, nil
 }

@@ -107,22 +107,17 @@ func AppendText(fb array.Builder, v string) {
 }
 
 // EachBatch calls fn for every record batch of the files, in order, with
-// the rows of a file's deletion vector left out (see deadrows.go); with
-// columns given, only those columns are read.
+// the rows of a file's deletion vector left out (see deadrows.go; the
+// next batch is decoded and filtered on another goroutine while fn works);
+// with columns given, only those columns are read. A batch left with no
+// row is skipped.
 func EachBatch(ctx context.Context, s storage.Store, files []FileInfo, fn func(arrow.Record) error, columns ...string) error {
-	return EachBatchAt(ctx, s, files, func(b Batch) error {
-		rec, own, err := liveRecord(b)
-		if err != nil {
-			return err
-		}
-		if own {
-			defer rec.Release()
-		}
-		if rec.NumRows() == 0 {
+	return eachBatch(ctx, s, files, live, func(b Batch) error {
+		if b.Rec.NumRows() == 0 {
 			return nil
 		}
-		return fn(rec)
-	}, columns...)
+		return fn(b.Rec)
+	}, columns)
 }
 
 // Project returns rec with schema's columns: a column rec lacks is null,

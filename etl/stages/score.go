@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -160,10 +161,14 @@ func (Score) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 	base := 0
 	counts := map[string]int64{}
 	var owners []string
+	var rows []score.Row
+	var flat []score.Value
+	// Golden decodes a batch ahead of the scoring, which runs ahead of the
+	// writers' encoding (see scoreWriters): the three overlap.
 	err = columnar.EachBatch(ctx, rc.Work, golden, func(rec arrow.Record) error {
 		n := int(rec.NumRows())
-		rows := make([]score.Row, n)
-		flat := make([]score.Value, n*len(cols))
+		rows = slices.Grow(rows[:0], n)[:n]
+		flat = slices.Grow(flat[:0], n*len(cols))[:n*len(cols)]
 		ids := columnar.StringCol(rec, "entity_id")
 		owners = owners[:0]
 		for i := 0; i < n; i++ {
@@ -273,11 +278,18 @@ func readOwners(ctx context.Context, rc *etl.RunContext) (map[string]string, err
 		return nil, fmt.Errorf("owner state: %w", err)
 	}
 	defer pf.Close()
+	var arena stringArena
+	names := map[string]string{} // owners are few: one copy of each
 	err = pf.Each(ctx, func(rec arrow.Record) error {
 		ids, own := columnar.StringCol(rec, "entity_id"), columnar.StringCol(rec, "owner")
 		for i := 0; i < int(rec.NumRows()); i++ {
 			if o := columnar.StrAt(own, i); o != "" {
-				owners[strings.Clone(ids.Value(i))] = strings.Clone(o)
+				name, ok := names[o]
+				if !ok {
+					name = strings.Clone(o)
+					names[name] = name
+				}
+				owners[arena.clone(ids.Value(i))] = name
 			}
 		}
 		return nil

@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sort"
@@ -47,22 +48,31 @@ var routingSchema = arrow.NewSchema([]arrow.Field{
 }, nil)
 
 // scoreWriters writes contacts into one part file per segment and the
-// routing dataset beside them.
+// routing dataset beside them. Encoding those files is most of the
+// stage's work, so every file has its own goroutine (a fileQueue): the
+// files encode in parallel with each other and with the scoring of the
+// next batch, each still getting its rows in batch order, so the bytes
+// are those of a sequential write. A queue holds at most queueDepth
+// batches: when scoring runs ahead of the slowest file, it waits.
 type scoreWriters struct {
 	ctx      context.Context
 	rc       *etl.RunContext
 	contacts *arrow.Schema
-	segments map[string]*columnar.ParquetWriter
-	routing  *columnar.ParquetWriter
+	segments map[string]*fileQueue
+	routing  *fileQueue
+	done     bool // closed: abort has nothing left to do
 }
 
 func newScoreWriters(ctx context.Context, rc *etl.RunContext, golden *arrow.Schema) *scoreWriters {
 	fields := append(append([]arrow.Field(nil), golden.Fields()...), scoreFields...)
-	return &scoreWriters{ctx: ctx, rc: rc, contacts: arrow.NewSchema(fields, nil), segments: map[string]*columnar.ParquetWriter{}}
+	return &scoreWriters{ctx: ctx, rc: rc, contacts: arrow.NewSchema(fields, nil), segments: map[string]*fileQueue{}}
 }
 
 // write appends one golden batch and its results.
 func (w *scoreWriters) write(golden arrow.Record, results []score.Result) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
 	n := len(results)
 	b := array.NewRecordBuilder(memory.DefaultAllocator, arrow.NewSchema(scoreFields, nil))
 	defer b.Release()
@@ -98,38 +108,32 @@ func (w *scoreWriters) write(golden arrow.Record, results []score.Result) error 
 	}
 	sort.Strings(segs)
 	for _, seg := range segs {
-		part := full
-		if len(segs) > 1 {
-			filtered, err := columnar.TakeRows(full, bySegment[seg])
-			if err != nil {
-				return fmt.Errorf("split segment %s: %w", seg, err)
-			}
-			defer filtered.Release()
-			part = filtered
-		}
-		pw := w.segments[seg]
-		if pw == nil {
+		q := w.segments[seg]
+		if q == nil {
 			key := fmt.Sprintf("%ssegment=%s/part-00000.parquet", w.rc.DatasetPrefix("score", "contacts"), seg)
-			var err error
-			if pw, err = columnar.NewParquetWriter(w.ctx, w.rc.Work, key, w.contacts, w.rc.Config.Parquet); err != nil {
+			pw, err := columnar.NewParquetWriter(w.ctx, w.rc.Work, key, w.contacts, w.rc.Config.Parquet)
+			if err != nil {
 				return err
 			}
-			w.segments[seg] = pw
+			q = startFileQueue(pw, "segment "+seg)
+			w.segments[seg] = q
 		}
-		if err := pw.Write(part); err != nil {
-			return err
+		var rows []int // all of them
+		if len(segs) > 1 {
+			rows = bySegment[seg]
 		}
+		q.send(full, rows)
 	}
 	return w.writeRouting(golden, results)
 }
 
 func (w *scoreWriters) writeRouting(golden arrow.Record, results []score.Result) error {
 	if w.routing == nil {
-		var err error
-		w.routing, err = columnar.NewParquetWriter(w.ctx, w.rc.Work, w.rc.DatasetPrefix("score", "routing")+"part-00000.parquet", routingSchema, w.rc.Config.Parquet)
+		pw, err := columnar.NewParquetWriter(w.ctx, w.rc.Work, w.rc.DatasetPrefix("score", "routing")+"part-00000.parquet", routingSchema, w.rc.Config.Parquet)
 		if err != nil {
 			return err
 		}
+		w.routing = startFileQueue(pw, "routing")
 	}
 	b := array.NewRecordBuilder(memory.DefaultAllocator, routingSchema)
 	defer b.Release()
@@ -148,42 +152,75 @@ func (w *scoreWriters) writeRouting(golden arrow.Record, results []score.Result)
 	}
 	rec := b.NewRecord()
 	defer rec.Release()
-	return w.routing.Write(rec)
+	w.routing.send(rec, nil)
+	return nil
 }
 
-func (w *scoreWriters) close() (*etl.StageResult, error) {
-	res := &etl.StageResult{Datasets: map[string][]columnar.FileInfo{}}
+// queues lists every started queue, segments in name order, then routing.
+func (w *scoreWriters) queues() []*fileQueue {
 	segs := make([]string, 0, len(w.segments))
 	for s := range w.segments {
 		segs = append(segs, s)
 	}
 	sort.Strings(segs)
+	qs := make([]*fileQueue, 0, len(segs)+1)
 	for _, s := range segs {
-		fi, err := w.segments[s].Close()
-		delete(w.segments, s)
-		if err != nil {
-			return nil, err
-		}
-		res.Datasets["contacts"] = append(res.Datasets["contacts"], fi)
+		qs = append(qs, w.segments[s])
 	}
 	if w.routing != nil {
-		fi, err := w.routing.Close()
-		w.routing = nil
-		if err != nil {
-			return nil, err
+		qs = append(qs, w.routing)
+	}
+	return qs
+}
+
+// failed is the first error of a queue, if any has failed so far.
+func (w *scoreWriters) failed() error {
+	for _, q := range w.queues() {
+		if err := q.failed(); err != nil {
+			return err
 		}
-		res.Datasets["routing"] = []columnar.FileInfo{fi}
+	}
+	return nil
+}
+
+// close finishes every file (the queues close theirs in parallel).
+func (w *scoreWriters) close() (*etl.StageResult, error) {
+	w.done = true
+	qs := w.queues()
+	for _, q := range qs {
+		q.finish(false)
+	}
+	res := &etl.StageResult{Datasets: map[string][]columnar.FileInfo{}}
+	var first error
+	for _, q := range qs {
+		fi, err := q.wait()
+		switch {
+		case err != nil:
+			first = cmp.Or(first, err)
+		case q == w.routing:
+			res.Datasets["routing"] = []columnar.FileInfo{fi}
+		default:
+			res.Datasets["contacts"] = append(res.Datasets["contacts"], fi)
+		}
+	}
+	if first != nil {
+		return nil, first
 	}
 	return res, nil
 }
 
 // abort discards whatever was not closed.
 func (w *scoreWriters) abort() {
-	for _, pw := range w.segments {
-		pw.Abort()
+	if w.done {
+		return
 	}
-	if w.routing != nil {
-		w.routing.Abort()
+	w.done = true
+	qs := w.queues()
+	for _, q := range qs {
+		q.finish(true)
+	}
+	for _, q := range qs {
+		_, _ = q.wait()
 	}
 }
 
