@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	"github.com/leadsmith/leadsmith/dedupe"
+	"github.com/leadsmith/leadsmith/enrich"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/storage"
 	"gopkg.in/yaml.v3"
@@ -47,14 +48,25 @@ type Config struct {
 	// DedupeRetrain says when an incremental night trains a new model
 	// instead of matching with the store's: never (default; drift is
 	// still detected and logged), on_drift, or always.
-	DedupeRetrain string    `yaml:"dedupe_retrain"`
-	Score         yaml.Node `yaml:"score"`
+	DedupeRetrain string `yaml:"dedupe_retrain"`
+	// Enrich is the enrich stage's section: reference account sources and
+	// matching, append, persona and account roll-up options.
+	Enrich EnrichConfig `yaml:"enrich"`
+	Score  yaml.Node    `yaml:"score"`
 
 	// path is the file the config came from; local locations are
 	// relative to its folder.
 	path string
 	// hash is the SHA-256 of the config text after ${ENV} expansion.
 	hash string
+}
+
+// EnrichConfig is the `enrich:` section. Accounts are read like contact
+// sources, every night in full, with the canonical columns of
+// columnar.AccountColumns; the options are the enrich package's.
+type EnrichConfig struct {
+	Accounts       []SourceConfig `yaml:"accounts"`
+	enrich.Options `yaml:",inline"`
 }
 
 // SourceConfig is one entry of `sources:` (or `activities:`).
@@ -169,6 +181,15 @@ func (c *Config) applyDefaults() {
 			c.Activities.Name = "activities"
 		}
 	}
+	for i := range c.Enrich.Accounts {
+		a := &c.Enrich.Accounts[i]
+		if a.Format == "" {
+			a.Format = "auto"
+		}
+		if a.Priority == 0 {
+			a.Priority = i + 1
+		}
+	}
 	if c.Extract.MaxFieldBytes == 0 {
 		c.Extract.MaxFieldBytes = 1 << 20
 	}
@@ -214,6 +235,17 @@ func (c *Config) Validate() []error {
 	}
 	if c.Activities != nil {
 		errs = append(errs, c.Activities.validate("activities", columnar.ActivityColumns)...)
+	}
+	for i := range c.Enrich.Accounts {
+		path := fmt.Sprintf("enrich.accounts[%d]", i)
+		errs = append(errs, c.Enrich.Accounts[i].validate(path, columnar.AccountColumns)...)
+		if prev, dup := names[c.Enrich.Accounts[i].Name]; dup && c.Enrich.Accounts[i].Name != "" {
+			add("%s.name: %q is already the name of another source (%d)", path, c.Enrich.Accounts[i].Name, prev)
+		}
+		names[c.Enrich.Accounts[i].Name] = len(c.Sources) + i
+	}
+	for _, msg := range c.Enrich.Options.Validate() {
+		add("%s", msg)
 	}
 	for _, loc := range []struct{ field, value string }{{"work", c.Work}, {"output", c.Output}, {"state", c.State}} {
 		if loc.value == "" {
@@ -265,6 +297,9 @@ func (c *Config) usesS3() bool {
 	}
 	if c.Activities != nil {
 		locs = append(locs, c.Activities.URI)
+	}
+	for _, a := range c.Enrich.Accounts {
+		locs = append(locs, a.URI)
 	}
 	for _, l := range locs {
 		if strings.HasPrefix(l, "s3://") {

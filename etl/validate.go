@@ -83,6 +83,9 @@ func ValidateData(ctx context.Context, c *Config) []error {
 	if c.Activities != nil {
 		check("activities", c.Activities)
 	}
+	for i := range c.Enrich.Accounts {
+		check(fmt.Sprintf("enrich.accounts[%d]", i), &c.Enrich.Accounts[i])
+	}
 	return errs
 }
 

@@ -14,8 +14,19 @@ import (
 // Scoring runs on every core; routing runs in row order, so the same input
 // gives the same owners and the returned state.
 func (m *Model) ScoreAll(rows []Row, events []Event, prevOwners []string, prev *RouterState) ([]Result, *RouterState, error) {
+	return m.ScoreAllAccounts(rows, events, prevOwners, nil, prev)
+}
+
+// ScoreAllAccounts is ScoreAll with the owner of each row's account
+// ("" for none; nil for no accounts at all): a routed row whose account
+// has an owner goes to that owner before territories are tried
+// (lead-to-account routing, see Router.RouteAccount).
+func (m *Model) ScoreAllAccounts(rows []Row, events []Event, prevOwners, accountOwners []string, prev *RouterState) ([]Result, *RouterState, error) {
 	if len(prevOwners) != 0 && len(prevOwners) != len(rows) {
 		return nil, nil, fmt.Errorf("score all: %d previous owners for %d rows", len(prevOwners), len(rows))
+	}
+	if len(accountOwners) != 0 && len(accountOwners) != len(rows) {
+		return nil, nil, fmt.Errorf("score all: %d account owners for %d rows", len(accountOwners), len(rows))
 	}
 	g, err := groupEvents(events, len(rows))
 	if err != nil {
@@ -43,7 +54,11 @@ func (m *Model) ScoreAll(rows []Row, events []Event, prevOwners []string, prev *
 		if len(prevOwners) != 0 {
 			owner = prevOwners[i]
 		}
-		r.Route(rows[i], &results[i], owner)
+		account := ""
+		if len(accountOwners) != 0 {
+			account = accountOwners[i]
+		}
+		r.RouteAccount(rows[i], &results[i], owner, account)
 	}
 	return results, r.State(), nil
 }

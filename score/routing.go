@@ -103,6 +103,14 @@ func (m *Model) NewRouter(prev *RouterState) *Router {
 // produced for row. prevOwner is the owner the entity had in the previous
 // run ("" for none); it is kept when still a member of the team routed to.
 func (r *Router) Route(row Row, res *Result, prevOwner string) {
+	r.RouteAccount(row, res, prevOwner, "")
+}
+
+// RouteAccount is Route for a row whose account has owner accountOwner
+// ("" for none): a rank that is routed goes to the account's owner before
+// any territory is tried (the queue stays the rank's), and the reason says
+// so; a nurtured rank is not routed to anyone.
+func (r *Router) RouteAccount(row Row, res *Result, prevOwner, accountOwner string) {
 	m := r.m
 	rank := rankIndex(res.LeadRank)
 	if rank < 0 {
@@ -114,6 +122,10 @@ func (r *Router) Route(row Row, res *Result, prevOwner string) {
 	res.Queue, res.SLADueAt, res.Owner, res.Team = a.queue, a.sla, "", ""
 	if !a.route {
 		res.RouteReason = a.nurtureReason
+		return
+	}
+	if accountOwner != "" {
+		res.Owner, res.RouteReason = accountOwner, "account owner"
 		return
 	}
 	r.fillExt(res)

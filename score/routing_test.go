@@ -184,3 +184,41 @@ func TestRoute_ComputedFieldsInTerritories(t *testing.T) {
 		t.Fatalf("1A lead went to %q, want na_west", res.Team)
 	}
 }
+
+// TestRoute_AccountOwnerFirst: a routed lead whose account has an owner
+// goes to that owner before any territory, keeps its rank's queue, and
+// does not move the round-robin; a nurtured one is routed to no one.
+func TestRoute_AccountOwnerFirst(t *testing.T) {
+	m := mustCompile(t, routingConfig())
+	r := m.NewRouter(nil)
+	attrs := salesLead(map[string]any{"employee_band": "5001-10000"})
+	rw := row(attrs)
+	res := m.NewScorer().Score(rw, engA)
+	r.RouteAccount(rw, &res, "ana", "zoe")
+	if res.Owner != "zoe" || res.RouteReason != "account owner" || res.Queue != "field_sales" || res.Team != "" {
+		t.Fatalf("account-owned lead: owner %q reason %q queue %q team %q", res.Owner, res.RouteReason, res.Queue, res.Team)
+	}
+	// The round-robin did not move: the next unowned lead goes to the
+	// first member, as it would have without the account-owned one.
+	next := route(t, m, r, attrs, engA, "")
+	if next.Owner != "ana" {
+		t.Errorf("round-robin after an account-owned lead gave %q, want ana", next.Owner)
+	}
+	nurture := row(map[string]any{"region": "NA", "employee_band": "10001+", "seniority": "intern"})
+	nres := m.NewScorer().Score(nurture, engB)
+	r.RouteAccount(nurture, &nres, "", "zoe")
+	if nres.Owner != "" || !strings.HasPrefix(nres.RouteReason, "nurture") {
+		t.Errorf("nurtured lead of an owned account: owner %q reason %q", nres.Owner, nres.RouteReason)
+	}
+	rows := []Row{rw, rw}
+	results, _, err := m.ScoreAllAccounts(rows, nil, []string{"", ""}, []string{"zoe", ""}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if results[0].Owner != "zoe" || results[1].Owner == "zoe" || results[1].Owner == "" {
+		t.Errorf("ScoreAllAccounts owners %q, %q", results[0].Owner, results[1].Owner)
+	}
+	if _, _, err := m.ScoreAllAccounts(rows, nil, nil, []string{"zoe"}, nil); err == nil {
+		t.Error("ScoreAllAccounts took one account owner for two rows")
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -13,40 +14,97 @@ import (
 
 func newEvalCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
 	f := &runFlags{}
-	var truth string
+	var truth, accountTruth string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "eval",
-		Short: "Measure a run's deduplication against a ground-truth column",
-		Long: "Compare the run's clusters with a ground-truth column (never used for matching):\n" +
-			"pairwise and B-cubed precision, recall and F1, a threshold sweep over the run's scored\n" +
-			"pairs, and a precision-recall chart (SVG) in the work area.",
+		Short: "Measure a run's deduplication and account matching against ground-truth columns",
+		Long: "Compare the run with ground-truth columns of its records (never used for matching).\n\n" +
+			"--truth-column: the run's clusters against the true entities: pairwise and B-cubed\n" +
+			"precision, recall and F1, a threshold sweep over the run's scored pairs, and a\n" +
+			"precision-recall chart (SVG) in the work area.\n\n" +
+			"--account-truth-column: the account enrich gave each record's entity against the\n" +
+			"record's true reference account. A match by domain, company_country or company_fuzzy\n" +
+			"is a prediction; an inferred account or none is not. Precision is correct predictions\n" +
+			"over predictions, recall correct predictions over records with a true account; with\n" +
+			"counts by method, unmatched reasons, inferred accounts, and accounts given to records\n" +
+			"whose company is in no reference file.\n\n" +
+			"Give either flag or both. With --json and one flag the report is that measure's object;\n" +
+			"with both, an object {\"dedupe\": ..., \"accounts\": ...}.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if truth == "" {
-				return usageErr(fmt.Errorf("--truth-column: required"))
+			if truth == "" && accountTruth == "" {
+				return usageErr(fmt.Errorf("--truth-column or --account-truth-column: at least one is required"))
 			}
 			rc, err := prepare(cmd.Context(), g, f, stderr)
 			if err != nil {
 				return err
 			}
-			rep, err := stages.Evaluate(cmd.Context(), rc, truth)
-			if err != nil {
+			ctx := cmd.Context()
+			cols := map[string]string{}
+			if truth != "" {
+				cols["--truth-column"] = truth
+			}
+			if accountTruth != "" {
+				cols["--account-truth-column"] = accountTruth
+			}
+			if err := stages.CheckTruthColumns(ctx, rc, cols); err != nil {
+				if errors.Is(err, stages.ErrUnknownColumn) {
+					return usageErr(err)
+				}
 				return failedErr(err)
+			}
+			var out struct {
+				Dedupe   *stages.EvalReport        `json:"dedupe,omitempty"`
+				Accounts *stages.AccountEvalReport `json:"accounts,omitempty"`
+			}
+			if truth != "" {
+				if out.Dedupe, err = stages.Evaluate(ctx, rc, truth); err != nil {
+					return evalErr(err)
+				}
+			}
+			if accountTruth != "" {
+				if out.Accounts, err = stages.EvaluateAccounts(ctx, rc, accountTruth); err != nil {
+					return evalErr(err)
+				}
 			}
 			if asJSON {
 				enc := json.NewEncoder(stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(rep)
+				switch {
+				case out.Accounts == nil:
+					return enc.Encode(out.Dedupe)
+				case out.Dedupe == nil:
+					return enc.Encode(out.Accounts)
+				}
+				return enc.Encode(&out)
 			}
-			rep.WriteText(stdout, rc.Work.URI())
+			if out.Dedupe != nil {
+				out.Dedupe.WriteText(stdout, rc.Work.URI())
+			}
+			if out.Accounts != nil {
+				if out.Dedupe != nil {
+					fmt.Fprintln(stdout)
+				}
+				out.Accounts.WriteText(stdout)
+			}
 			return nil
 		},
 	}
 	addRunFlags(cmd, f)
 	cmd.Flags().StringVar(&truth, "truth-column", "", "ground-truth entity column of the records (e.g. true_entity_id)")
+	cmd.Flags().StringVar(&accountTruth, "account-truth-column", "", "ground-truth reference account column of the records (e.g. true_account_id)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	return cmd
+}
+
+// evalErr is the exit of a failed evaluation: a truth column the records
+// lack is bad usage, anything else a failure.
+func evalErr(err error) error {
+	if errors.Is(err, stages.ErrUnknownColumn) {
+		return usageErr(err)
+	}
+	return failedErr(err)
 }
 
 func newExplainCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {

@@ -23,11 +23,14 @@ func newFixturesCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
 		Use:   "generate",
 		Short: "Write realistic messy B2B contacts and activity events, plus a leadsmith.yaml that reads them",
 		Long: "Write realistic messy B2B contacts from several sources (CSV, gzip CSV, JSON lines,\n" +
-			"Parquet) and activity events, deterministic by --seed, with a true_entity_id column\n" +
-			"for evaluation only, and a leadsmith.yaml in --out that reads them.\n\n" +
+			"Parquet) and activity events, deterministic by --seed, reference account files\n" +
+			"(accounts/crm_accounts.csv, accounts/firmographics.csv), true_entity_id and\n" +
+			"true_account_id columns for evaluation only, and a leadsmith.yaml in --out that\n" +
+			"reads them (its enrich section reads the account files).\n\n" +
 			"With --nights K (K >= 2) it writes K nights of a feed: night 1 as above, then daily\n" +
 			"deltas (new people, new records of known people, CRM edits and tombstones, that\n" +
-			"night's events), each night in folders named by its date, and truth/nights.csv.",
+			"night's events), each night in folders named by its date, and truth/nights.csv; the\n" +
+			"account files are written once, as of night 1.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log, _, err := newLogger(g, stderr)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/leadsmith/leadsmith/etl"
+	"github.com/leadsmith/leadsmith/fixtures"
 	"github.com/leadsmith/leadsmith/fixtures/feed"
 )
 
@@ -48,6 +49,19 @@ func TestCLI_FixturesNights_RunReadsEveryNight(t *testing.T) {
 		rows[r[2]]++
 	}
 	rows["activities"] = 6000 + 2*33 // night 1: three per contact; later nights: 6000/180 each
+	// The reference account files, written once, are read as sources too.
+	for _, a := range fixtures.AccountSources() {
+		af, err := os.Open(filepath.Join(dir, filepath.FromSlash(a.Glob)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(af).ReadAll()
+		af.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows[a.Name] = int64(len(recs) - 1)
+	}
 
 	code, _, stderr = runCLI(t, "run", "--config", cfg, "--date", "2026-11-24", "--log-format", "json")
 	if code != exitOK {
@@ -65,8 +79,8 @@ func TestCLI_FixturesNights_RunReadsEveryNight(t *testing.T) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Sources) != 5 {
-		t.Fatalf("manifest lists %d sources, want 5", len(m.Sources))
+	if len(m.Sources) != len(rows) {
+		t.Fatalf("manifest lists %d sources, want %d", len(m.Sources), len(rows))
 	}
 	for _, s := range m.Sources {
 		if !s.Reconciled || s.RowsRead != rows[s.Name] {
@@ -114,7 +128,7 @@ func TestCLI_FixturesNights_OneNightIsToday(t *testing.T) {
 		}
 		return err
 	})
-	if len(files) != 8 {
+	if len(files) != 10 { // 7 data files, 2 account files, leadsmith.yaml
 		t.Fatalf("one night wrote %v", files)
 	}
 	for _, f := range files {

@@ -19,6 +19,15 @@ var ActivityColumns = []string{
 	"record_id", "email", "event_type", "occurred_at", "url", "campaign", "channel",
 }
 
+// AccountColumns are the canonical columns of a reference account source
+// (`enrich.accounts`): a CRM account export or a firmographic data file.
+// other_domains lists further domains, separated by ';', ',' or spaces;
+// source is the reference source's name, set by extract.
+var AccountColumns = []string{
+	"source", "account_id", "name", "domain", "other_domains", "industry", "employees",
+	"revenue", "country", "state", "parent_account_id", "owner", "tier",
+}
+
 // Lineage columns that extract adds to every raw row, so that any value can
 // be traced back to the object and line it came from.
 const (
@@ -41,7 +50,9 @@ var lowCardinality = map[string]bool{
 	"event_type": true, "channel": true, "campaign": true, "url": true, "reason": true,
 	"location": false, "blocking_rule": true, "fit_grade": true, "engagement_grade": true,
 	"lead_rank": true, "funnel_stage": true, "owner": true, "queue": true, "route_reason": true,
-	"persona": true, "run_id": true,
+	"persona": true, "run_id": true, "account_match_method": true, "account_match_reason": true,
+	"industry_norm_source": true, "employee_band_source": true, "revenue_band_source": true,
+	"country_code_source": true, "account_owner": true, "account_tier": true, "account_stage": true,
 }
 
 // IsLowCardinality reports whether a column is dictionary-encoded when written.

@@ -17,6 +17,10 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
+// AccountsDataset is the staged dataset of the reference account sources
+// (config `enrich.accounts`), read in full every night.
+const AccountsDataset = "accounts_raw"
+
 // Stage is extract: it streams every object of every source into
 // the staged `raw` dataset (and the activities source into `activities`),
 // mapping source columns to canonical names. A row it cannot read goes to
@@ -84,6 +88,10 @@ func (Stage) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 		plan := planObjects(src.Name, rc.RunID, all, prev[src.Name])
 		objects = append(objects, plan.entries...)
 		objs := plan.read
+		if dataset == AccountsDataset {
+			// Reference accounts are the whole picture every night.
+			objs, plan.unchanged = all, 0
+		}
 		sr := &sourceRun{rc: rc, src: src, srcIdx: idx, dataset: dataset, canon: canon, store: store, objs: objs,
 			missing: map[string]bool{}}
 		sr.stats = etl.SourceStats{Name: src.Name, Dataset: dataset, Objects: len(objs), ObjectsUnchanged: plan.unchanged}
@@ -101,6 +109,11 @@ func (Stage) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 	}
 	if c.Activities != nil {
 		if err := add(c.Activities, len(c.Sources), "activities", columnar.ActivityColumns); err != nil {
+			return nil, err
+		}
+	}
+	for i := range c.Enrich.Accounts {
+		if err := add(&c.Enrich.Accounts[i], len(c.Sources)+1+i, AccountsDataset, columnar.AccountColumns); err != nil {
 			return nil, err
 		}
 	}

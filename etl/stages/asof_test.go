@@ -63,7 +63,7 @@ func stageDataFiles(t *testing.T, rc *etl.RunContext, stage string) map[string][
 // score files.
 func TestRun_SameDateSameDataFiles(t *testing.T) {
 	ctx := context.Background()
-	stages := []etl.Stage{extract.Stage{}, Normalize{}, Dedupe{}, Score{}}
+	stages := []etl.Stage{extract.Stage{}, Normalize{}, Dedupe{}, Enrich{}, Score{}}
 	var runs [2]map[string]map[string][]byte
 	var started [2]time.Time
 	for i := range runs {
@@ -113,7 +113,7 @@ func TestScore_EventsAfterAsOfIgnored(t *testing.T) {
 	rc := newTestRun(t)
 	rc.AsOf = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	ctx := context.Background()
-	if err := etl.RunPipeline(ctx, rc, []etl.Stage{extract.Stage{}, Normalize{}, Dedupe{}, Score{}}); err != nil {
+	if err := etl.RunPipeline(ctx, rc, []etl.Stage{extract.Stage{}, Normalize{}, Dedupe{}, Enrich{}, Score{}}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := rc.Committed(ctx, "score")

@@ -10,7 +10,7 @@ import (
 // of each, and publish asks each what it publishes. A new stage slots in
 // here; the runner does not change.
 func Pipeline() []etl.Stage {
-	stages := []etl.Stage{extract.Stage{}, Normalize{}, Dedupe{}, Score{}}
+	stages := []etl.Stage{extract.Stage{}, Normalize{}, Dedupe{}, Enrich{}, Score{}}
 	return append(stages, etl.Publish{Stages: stages})
 }
 
@@ -27,7 +27,8 @@ func (Dedupe) Publishes() []etl.Publication {
 
 // Publishes implements Publisher.
 func (Score) Publishes() []etl.Publication {
-	return []etl.Publication{{Dataset: "contacts", Staged: "contacts", Segmented: true}, {Dataset: "routing", Staged: "routing"}, {Dataset: "rejects", Staged: "rejects"}}
+	return []etl.Publication{{Dataset: "contacts", Staged: "contacts", Segmented: true}, {Dataset: "accounts", Staged: "accounts"},
+		{Dataset: "routing", Staged: "routing"}, {Dataset: "rejects", Staged: "rejects"}}
 }
 
 // Summary is the stage's one-line description.

@@ -51,6 +51,9 @@ func TestReadback_XitongsysParquetGo(t *testing.T) {
 				col, want = "entity_id", map[string]parquet.Type{"entity_id": parquet.Type_BYTE_ARRAY, "change": parquet.Type_BYTE_ARRAY, "run_id": parquet.Type_BYTE_ARRAY}
 			case "record_map":
 				col, want = "entity_id", map[string]parquet.Type{"entity_id": parquet.Type_BYTE_ARRAY, "record_id": parquet.Type_BYTE_ARRAY, "source": parquet.Type_BYTE_ARRAY}
+			case "accounts":
+				col, want = "account_id", map[string]parquet.Type{"account_id": parquet.Type_BYTE_ARRAY, "contact_count": parquet.Type_INT64,
+					"account_stage": parquet.Type_BYTE_ARRAY, "is_target": parquet.Type_BOOLEAN}
 			case "routing":
 				col, want = "entity_id", map[string]parquet.Type{"entity_id": parquet.Type_BYTE_ARRAY, "lead_rank": parquet.Type_BYTE_ARRAY, "queue": parquet.Type_BYTE_ARRAY}
 			}

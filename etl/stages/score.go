@@ -11,6 +11,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/leadsmith/leadsmith/enrich"
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/readers"
@@ -28,7 +29,7 @@ type Score struct{}
 func (Score) Name() string { return "score" }
 
 // Needs implements Stage.
-func (Score) Needs() []string { return []string{"extract", "normalize", "dedupe"} }
+func (Score) Needs() []string { return []string{"extract", "normalize", "dedupe", "enrich"} }
 
 // MemoryBudget: ten million events are held compactly while entities stream.
 func (Score) MemoryBudget() int64 { return 2 << 30 }
@@ -107,11 +108,20 @@ func (Score) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 	if len(golden) == 0 {
 		return nil, fmt.Errorf("dedupe wrote no golden records")
 	}
+	en, err := etl.CommittedStage(ctx, rc, "enrich", "")
+	if err != nil {
+		return nil, err
+	}
 	gschema, _, err := columnar.ReadParquetSchema(ctx, rc.Work, golden[0].Key)
 	if err != nil {
 		return nil, err
 	}
-	model, cols, colIdx, err := compileScore(cfg, gschema, rc.Clock())
+	mschema := mergedSchema(gschema)
+	model, cols, colIdx, err := compileScore(cfg, mschema, rc.Clock())
+	if err != nil {
+		return nil, err
+	}
+	roller, err := enrich.NewRoller(rc.Config.Enrich.Options.WithDefaults())
 	if err != nil {
 		return nil, err
 	}
@@ -153,8 +163,10 @@ func (Score) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 		return nil, fmt.Errorf("routing state: %w", err)
 	}
 
-	out := newScoreWriters(ctx, rc, gschema)
+	out := newScoreWriters(ctx, rc, mschema)
 	defer out.abort()
+	enriched := newRowCursor(ctx, rc.Work, en.Datasets["enriched"])
+	defer enriched.close()
 	prog := rc.Progress("score", int64(entities), "entities")
 	defer prog.Done()
 	var evbuf []score.Event
@@ -165,7 +177,17 @@ func (Score) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 	var flat []score.Value
 	// Golden decodes a batch ahead of the scoring, which runs ahead of the
 	// writers' encoding (see scoreWriters): the three overlap.
-	err = columnar.EachBatch(ctx, rc.Work, golden, func(rec arrow.Record) error {
+	err = columnar.EachBatch(ctx, rc.Work, golden, func(grec arrow.Record) error {
+		erec, err := enriched.next(grec.NumRows())
+		if err != nil {
+			return err
+		}
+		rec, err := mergeEnriched(mschema, grec, erec)
+		erec.Release()
+		if err != nil {
+			return err
+		}
+		defer rec.Release()
 		n := int(rec.NumRows())
 		rows = slices.Grow(rows[:0], n)[:n]
 		flat = slices.Grow(flat[:0], n*len(cols))[:n*len(cols)]
@@ -179,11 +201,12 @@ func (Score) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 			owners = append(owners, prevOwners[ids.Value(i)])
 		}
 		evbuf = events.chunk(base, base+n, evbuf)
-		results, state, err := model.ScoreAll(rows, evbuf, owners, router)
+		results, state, err := model.ScoreAllAccounts(rows, evbuf, owners, accountOwners(rec), router)
 		if err != nil {
 			return err
 		}
 		router = state
+		rollUp(roller, rec, results)
 		for i := range results {
 			counts["rank_"+results[i].LeadRank]++
 			if results[i].IsMQL {
@@ -204,6 +227,11 @@ func (Score) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 	if err := etl.WriteJSON(ctx, rc.Work, rc.StagePrefix("score")+"router_state.json", router); err != nil {
 		return nil, err
 	}
+	accounts, err := writeAccounts(ctx, rc, en.Datasets["account_list"], roller)
+	if err != nil {
+		return nil, err
+	}
+	res.Datasets["accounts"] = []columnar.FileInfo{accounts}
 	keys := make([]string, 0, len(counts))
 	for k := range counts {
 		keys = append(keys, k)
@@ -317,12 +345,17 @@ func ExplainEntity(ctx context.Context, rc *etl.RunContext, entityID string) (st
 	if err != nil {
 		return "", err
 	}
+	en, err := etl.CommittedStage(ctx, rc, "enrich", hint)
+	if err != nil {
+		return "", err
+	}
 	golden := dd.Datasets["golden"]
 	gschema, _, err := columnar.ReadParquetSchema(ctx, rc.Work, golden[0].Key)
 	if err != nil {
 		return "", err
 	}
-	model, cols, colIdx, err := compileScore(cfg, gschema, rc.Clock())
+	mschema := mergedSchema(gschema)
+	model, cols, colIdx, err := compileScore(cfg, mschema, rc.Clock())
 	if err != nil {
 		return "", err
 	}
@@ -344,7 +377,19 @@ func ExplainEntity(ctx context.Context, rc *etl.RunContext, entityID string) (st
 	}
 	var row score.Row
 	base := 0
-	err = columnar.EachBatch(ctx, rc.Work, golden, func(rec arrow.Record) error {
+	enriched := newRowCursor(ctx, rc.Work, en.Datasets["enriched"])
+	defer enriched.close()
+	err = columnar.EachBatch(ctx, rc.Work, golden, func(grec arrow.Record) error {
+		erec, err := enriched.next(grec.NumRows())
+		if err != nil {
+			return err
+		}
+		rec, err := mergeEnriched(mschema, grec, erec)
+		erec.Release()
+		if err != nil {
+			return err
+		}
+		defer rec.Release()
 		n := int(rec.NumRows())
 		if int(target) >= base && int(target) < base+n {
 			i := int(target) - base

@@ -15,7 +15,8 @@ import (
 )
 
 // Write writes <dir>/leadsmith.yaml, a config that reads the generated sources
-// from its own folder, with work and output beside them.
+// from its own folder, with work and output beside them, and whose enrich
+// section reads the reference account files (fixtures.AccountSources).
 func Write(dir string, specs []fixtures.SourceSpec, act fixtures.SourceSpec, header string) error {
 	type src struct {
 		Name     string            `yaml:"name"`
@@ -46,6 +47,9 @@ func Write(dir string, specs []fixtures.SourceSpec, act fixtures.SourceSpec, hea
 		Work       string `yaml:"work"`
 		Output     string `yaml:"output"`
 		State      string `yaml:"state"`
+		Enrich     struct {
+			Accounts []src `yaml:"accounts"`
+		} `yaml:"enrich"`
 	}
 	cfg.Version = 1
 	sort.SliceStable(specs, func(i, j int) bool { return specs[i].Priority < specs[j].Priority })
@@ -56,6 +60,9 @@ func Write(dir string, specs []fixtures.SourceSpec, act fixtures.SourceSpec, hea
 	a.Priority = 0
 	cfg.Activities = &a
 	cfg.Work, cfg.Output, cfg.State = "_work", "_output", "_state"
+	for _, s := range fixtures.AccountSources() {
+		cfg.Enrich.Accounts = append(cfg.Enrich.Accounts, conv(s))
+	}
 	data, err := yaml.Marshal(&cfg)
 	if err != nil {
 		return err

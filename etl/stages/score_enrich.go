@@ -1,0 +1,197 @@
+package stages
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/leadsmith/leadsmith/etl/columnar"
+	"github.com/leadsmith/leadsmith/etl/storage"
+)
+
+// Score reads enrich's `enriched` dataset beside golden: the same entities
+// in the same order. Each golden batch is merged with its enriched rows
+// into the record that is scored and written to contacts: the
+// firmographic columns take their enriched values (appended from the
+// account where the golden record had none), and the account, persona
+// and provenance columns follow golden's.
+
+// enrichedExtra are the enriched columns contacts gains, in order.
+var enrichedExtra = func() []arrow.Field {
+	var out []arrow.Field
+	for _, f := range columnar.EnrichedSchema.Fields() {
+		if f.Name != "entity_id" && !columnar.IsCanonical(f.Name, columnar.FirmographicColumns) {
+			out = append(out, f)
+		}
+	}
+	return out
+}()
+
+// fromEnriched names the merged record's columns that enriched gives.
+var fromEnriched = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range columnar.FirmographicColumns {
+		m[c] = true
+	}
+	for _, f := range enrichedExtra {
+		m[f.Name] = true
+	}
+	return m
+}()
+
+// mergedSchema is golden's schema with enrich's columns: the firmographic
+// ones as enrich gives them, the others appended.
+func mergedSchema(golden *arrow.Schema) *arrow.Schema {
+	fields := make([]arrow.Field, 0, golden.NumFields()+len(enrichedExtra))
+	for _, f := range golden.Fields() {
+		if fromEnriched[f.Name] && !columnar.IsCanonical(f.Name, columnar.FirmographicColumns) {
+			continue // a passthrough column of that name: enrich's wins
+		}
+		if columnar.IsCanonical(f.Name, columnar.FirmographicColumns) {
+			f = arrow.Field{Name: f.Name, Type: arrow.BinaryTypes.String, Nullable: true}
+		}
+		fields = append(fields, f)
+	}
+	return arrow.NewSchema(append(fields, enrichedExtra...), nil)
+}
+
+// mergeEnriched builds the merged record of a golden batch and its
+// enriched rows (the same entities, checked).
+func mergeEnriched(schema *arrow.Schema, golden, enriched arrow.Record) (arrow.Record, error) {
+	n := golden.NumRows()
+	if enriched.NumRows() != n {
+		return nil, fmt.Errorf("enriched rows: %d for a golden batch of %d", enriched.NumRows(), n)
+	}
+	gids, eids := columnar.StringCol(golden, "entity_id"), columnar.StringCol(enriched, "entity_id")
+	if n > 0 && (gids == nil || eids == nil || gids.Value(0) != eids.Value(0) || gids.Value(int(n)-1) != eids.Value(int(n)-1)) {
+		return nil, fmt.Errorf("enriched rows are not in golden's order: rerun enrich")
+	}
+	col := func(rec arrow.Record, name string) arrow.Array {
+		if idx := rec.Schema().FieldIndices(name); len(idx) > 0 {
+			return rec.Column(idx[0])
+		}
+		return nil
+	}
+	cols := make([]arrow.Array, 0, schema.NumFields())
+	for _, f := range schema.Fields() {
+		var a arrow.Array
+		if fromEnriched[f.Name] {
+			a = col(enriched, f.Name)
+		} else {
+			a = col(golden, f.Name)
+		}
+		if a == nil {
+			nulls := array.MakeArrayOfNull(memory.DefaultAllocator, f.Type, int(n))
+			defer nulls.Release()
+			a = nulls
+		}
+		cols = append(cols, a)
+	}
+	return array.NewRecord(schema, cols, n), nil
+}
+
+// rowCursor hands out the rows of a dataset in order, n at a time, read
+// a batch ahead on its own goroutine.
+type rowCursor struct {
+	recs   chan arrow.Record
+	errc   chan error
+	cancel context.CancelFunc
+	cur    arrow.Record
+	off    int64
+}
+
+func newRowCursor(ctx context.Context, s storage.Store, files []columnar.FileInfo) *rowCursor {
+	ctx, cancel := context.WithCancel(ctx)
+	c := &rowCursor{recs: make(chan arrow.Record, 1), errc: make(chan error, 1), cancel: cancel}
+	go func() {
+		defer close(c.recs)
+		c.errc <- columnar.EachBatch(ctx, s, files, func(rec arrow.Record) error {
+			rec.Retain()
+			select {
+			case c.recs <- rec:
+				return nil
+			case <-ctx.Done():
+				rec.Release()
+				return ctx.Err()
+			}
+		})
+	}()
+	return c
+}
+
+// next returns the next n rows as one record, which the caller releases.
+func (c *rowCursor) next(n int64) (arrow.Record, error) {
+	var parts []arrow.Record
+	defer func() {
+		for _, p := range parts {
+			p.Release()
+		}
+	}()
+	for got := int64(0); got < n; {
+		if c.cur == nil || c.off == c.cur.NumRows() {
+			if c.cur != nil {
+				c.cur.Release()
+				c.cur = nil
+			}
+			rec, ok := <-c.recs
+			if !ok {
+				if err := <-c.errc; err != nil {
+					return nil, err
+				}
+				return nil, fmt.Errorf("enriched dataset ends %d rows early", n-got)
+			}
+			c.cur, c.off = rec, 0
+		}
+		take := min(n-got, c.cur.NumRows()-c.off)
+		parts = append(parts, c.cur.NewSlice(c.off, c.off+take))
+		c.off += take
+		got += take
+	}
+	if len(parts) == 1 {
+		parts[0].Retain()
+		return parts[0], nil
+	}
+	return concatRecords(parts)
+}
+
+// close stops the reader and releases what it holds.
+func (c *rowCursor) close() {
+	c.cancel()
+	if c.cur != nil {
+		c.cur.Release()
+	}
+	for rec := range c.recs {
+		rec.Release()
+	}
+}
+
+// concatRecords concatenates records of one schema.
+func concatRecords(recs []arrow.Record) (arrow.Record, error) {
+	schema := recs[0].Schema()
+	cols := make([]arrow.Array, schema.NumFields())
+	var rows int64
+	for _, r := range recs {
+		rows += r.NumRows()
+	}
+	for j := range cols {
+		parts := make([]arrow.Array, len(recs))
+		for k, r := range recs {
+			parts[k] = r.Column(j)
+		}
+		a, err := array.Concatenate(parts, memory.DefaultAllocator)
+		if err != nil {
+			for _, c := range cols[:j] {
+				c.Release()
+			}
+			return nil, err
+		}
+		cols[j] = a
+	}
+	rec := array.NewRecord(schema, cols, rows)
+	for _, c := range cols {
+		c.Release()
+	}
+	return rec, nil
+}
