@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/leadsmith/leadsmith/internal/par"
 	"github.com/leadsmith/leadsmith/normalize"
 	"github.com/leadsmith/leadsmith/normalize/industry"
 )
@@ -78,13 +79,22 @@ func BuildReference(rows []RawAccount, o Options) (*Reference, map[string]int) {
 	slices.SortStableFunc(order, func(a, b int) int {
 		return cmp.Or(cmp.Compare(rows[a].Priority, rows[b].Priority), strings.Compare(rows[a].Source, rows[b].Source))
 	})
+	// Rows are normalized on every core (each is independent), then merged
+	// in trust order on one.
+	normed, drops := make([]*refAccount, len(rows)), make([]int, len(rows))
+	rates := normalize.DefaultRates()
+	const chunk = 1024
+	par.Each((len(rows)+chunk-1)/chunk, func(_, k int) {
+		for i := k * chunk; i < min(len(rows), (k+1)*chunk); i++ {
+			normed[i], drops[i] = normalizeRow(&rows[i], free, rates)
+		}
+	})
 	var accs []*refAccount
 	bySrcID := map[srcID]int{}
 	byDomain := map[string][]int{}
 	byKey := map[string][]int{}
 	for _, ri := range order {
-		raw := &rows[ri]
-		a, n := normalizeRow(raw, free)
+		a, n := normed[ri], drops[ri]
 		problems[ProblemFreeDomain] += n
 		if a.CompanyKey == "" && len(a.Domains) == 0 {
 			problems[ProblemNoNameOrDomain]++
@@ -133,7 +143,7 @@ func BuildReference(rows []RawAccount, o Options) (*Reference, map[string]int) {
 
 // normalizeRow reads one raw row; it returns the account and how many free
 // domains it dropped.
-func normalizeRow(raw *RawAccount, free freeDomains) (*refAccount, int) {
+func normalizeRow(raw *RawAccount, free freeDomains, rates normalize.Rates) (*refAccount, int) {
 	a := &refAccount{parentSrc: raw.Source}
 	a.Source = strings.TrimSpace(raw.Source)
 	a.ID = cleanValue(raw.ID)
@@ -154,7 +164,7 @@ func normalizeRow(raw *RawAccount, free freeDomains) (*refAccount, int) {
 		a.IndustryNorm = in.Name
 	}
 	a.EmployeeBand = normalize.Employees(raw.Employees).Band
-	a.RevenueBand = normalize.Revenue(raw.Revenue, normalize.DefaultRates()).Band
+	a.RevenueBand = normalize.Revenue(raw.Revenue, rates).Band
 	if cc, ok, _ := normalize.Country(raw.Country); ok {
 		a.CountryCode = cc
 	}

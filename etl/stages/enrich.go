@@ -13,6 +13,7 @@ import (
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/extract"
+	"golang.org/x/sync/errgroup"
 )
 
 // Enrich matches every golden record to an account (the reference
@@ -61,13 +62,22 @@ func (Enrich) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, er
 		return nil, err
 	}
 	start := time.Now()
-	raws, err := readAccountRows(ctx, rc, ex.Datasets[extract.AccountsDataset])
-	if err != nil {
-		return nil, err
-	}
-	ref, refIssues := enrich.BuildReference(raws, opts)
-	ids, contacts, err := readEnrichInputs(ctx, rc, dd.Datasets["golden"])
-	if err != nil {
+	// The reference (normalized on every core) and the golden inputs are
+	// read side by side.
+	var raws []enrich.RawAccount
+	var ref *enrich.Reference
+	var refIssues map[string]int
+	var ids []string
+	var contacts []enrich.Contact
+	var g errgroup.Group
+	g.Go(func() (err error) {
+		if raws, err = readAccountRows(ctx, rc, ex.Datasets[extract.AccountsDataset]); err == nil {
+			ref, refIssues = enrich.BuildReference(raws, opts)
+		}
+		return err
+	})
+	g.Go(func() (err error) { ids, contacts, err = readEnrichInputs(ctx, rc, dd.Datasets["golden"]); return err })
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	matches, inferred := ref.MatchAll(contacts, opts)
@@ -83,58 +93,28 @@ func (Enrich) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, er
 	rc.Log.Info("accounts matched", "reference_rows", len(raws), "reference_accounts", ref.Len(), "inferred_accounts", len(inferred),
 		"contacts", len(contacts), "duration_ms", time.Since(start).Milliseconds())
 
-	methods, reasons := map[string]int{}, map[string]int{}
-	appended := map[string]int{}
-	key := rc.DatasetPrefix("enrich", "enriched") + "part-00000.parquet"
-	enriched, err := writeTable(ctx, rc, key, columnar.EnrichedSchema, len(ids), func(b *array.RecordBuilder, from, to int) {
-		for i := from; i < to; i++ {
-			m := matches[i]
-			a := byID[m.AccountID]
-			firmo, prov := enrich.Append(contacts[i], a, opts)
-			if m.AccountID != "" {
-				methods[m.Method]++
-			} else {
-				reasons[m.Reason]++
-			}
-			b.Field(0).(*array.StringBuilder).Append(ids[i])
-			opt := func(j int, v string) { columnar.AppendOptString(b.Field(j).(*array.StringBuilder), v) }
-			opt(1, m.AccountID)
-			if a != nil {
-				opt(2, a.Name)
-			} else {
-				opt(2, "")
-			}
-			opt(3, m.Method)
-			if m.AccountID != "" {
-				b.Field(4).(*array.Float64Builder).Append(m.Score)
-			} else {
-				b.Field(4).AppendNull()
-			}
-			opt(5, m.Reason)
-			if a != nil {
-				opt(6, a.Owner)
-				opt(7, a.Tier)
-			} else {
-				opt(6, "")
-				opt(7, "")
-			}
-			opt(8, personas.Persona(contacts[i].JobFunction, contacts[i].Seniority))
-			vals := []string{firmo.IndustryNorm, firmo.EmployeeBand, firmo.RevenueBand, firmo.CountryCode}
-			srcs := []string{prov.IndustryNorm, prov.EmployeeBand, prov.RevenueBand, prov.CountryCode}
-			for k := range vals {
-				opt(9+k, vals[k])
-				opt(9+len(vals)+k, srcs[k])
-				if srcs[k] == "account" {
-					appended[columnar.FirmographicColumns[k]]++
-				}
-			}
-		}
-	})
-	if err != nil {
-		return nil, err
+	ew := &enrichedWriter{contacts: contacts, matches: matches, byID: byID, personas: personas, opts: opts}
+	methods, reasons, appended := ew.counts()
+	// Two parts, one per core, and the account list beside them.
+	parts := 1
+	if len(ids) >= 2*columnar.BatchRows {
+		parts = 2
 	}
-	list, err := writeAccountList(ctx, rc, accounts)
-	if err != nil {
+	enriched := make([]columnar.FileInfo, parts)
+	var list columnar.FileInfo
+	var wg errgroup.Group
+	for p := range parts {
+		lo, hi := len(ids)*p/parts, len(ids)*(p+1)/parts
+		wg.Go(func() (err error) {
+			key := rc.DatasetPrefix("enrich", "enriched") + fmt.Sprintf("part-%05d.parquet", p)
+			enriched[p], err = writeTable(ctx, rc, key, columnar.EnrichedSchema, hi-lo, func(b *array.RecordBuilder, from, to int) {
+				ew.fill(b, ids, lo+from, lo+to)
+			})
+			return err
+		})
+	}
+	wg.Go(func() (err error) { list, err = writeAccountList(ctx, rc, accounts); return err })
+	if err := wg.Wait(); err != nil {
 		return nil, err
 	}
 	matched := 0
@@ -144,7 +124,7 @@ func (Enrich) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, er
 	rc.Log.Info("contacts enriched", "entities", len(ids), "matched", matched, "inferred_accounts", len(inferred),
 		"appended", len(appended), "duration_ms", time.Since(start).Milliseconds())
 	res := &etl.StageResult{RowsIn: int64(len(ids)), RowsOut: int64(len(ids)),
-		Datasets: map[string][]columnar.FileInfo{"enriched": {enriched}, "account_list": {list}}}
+		Datasets: map[string][]columnar.FileInfo{"enriched": enriched, "account_list": {list}}}
 	res.Notes = map[string]any{"reference_rows": len(raws), "reference_accounts": ref.Len(), "reference_issues": refIssues,
 		"inferred_accounts": len(inferred), "matched": matched, "match_methods": methods, "unmatched_reasons": reasons,
 		"appended": appended}
@@ -259,4 +239,72 @@ func appendAccount(b *array.RecordBuilder, a *enrich.Account) {
 		opt(5+j, v)
 	}
 	b.Field(14).(*array.BooleanBuilder).Append(a.Inferred)
+}
+
+// enrichedWriter renders the enriched rows of a range of entities.
+type enrichedWriter struct {
+	contacts []enrich.Contact
+	matches  []enrich.Match
+	byID     map[string]*enrich.Account
+	personas enrich.PersonaTable
+	opts     enrich.Options
+}
+
+// counts tallies match methods, unmatched reasons and appended fields.
+func (w *enrichedWriter) counts() (methods, reasons, appended map[string]int) {
+	methods, reasons, appended = map[string]int{}, map[string]int{}, map[string]int{}
+	for i, m := range w.matches {
+		if m.AccountID == "" {
+			reasons[m.Reason]++
+			continue
+		}
+		methods[m.Method]++
+		_, prov := enrich.Append(w.contacts[i], w.byID[m.AccountID], w.opts)
+		for k, src := range []string{prov.IndustryNorm, prov.EmployeeBand, prov.RevenueBand, prov.CountryCode} {
+			if src == enrich.FromAccount {
+				appended[columnar.FirmographicColumns[k]]++
+			}
+		}
+	}
+	return methods, reasons, appended
+}
+
+// fill appends the rows of entities from..to-1.
+func (w *enrichedWriter) fill(b *array.RecordBuilder, ids []string, from, to int) {
+	sb := make([]*array.StringBuilder, b.Schema().NumFields())
+	for j := range sb {
+		sb[j], _ = b.Field(j).(*array.StringBuilder)
+	}
+	opt := func(j int, v string) { columnar.AppendOptString(sb[j], v) }
+	nf := len(columnar.FirmographicColumns)
+	for i := from; i < to; i++ {
+		m := w.matches[i]
+		a := w.byID[m.AccountID]
+		firmo, prov := enrich.Append(w.contacts[i], a, w.opts)
+		sb[0].Append(ids[i])
+		opt(1, m.AccountID)
+		name, owner, tier := "", "", ""
+		if a != nil {
+			name, owner, tier = a.Name, a.Owner, a.Tier
+		}
+		opt(2, name)
+		opt(3, m.Method)
+		if m.AccountID != "" {
+			b.Field(4).(*array.Float64Builder).Append(m.Score)
+		} else {
+			b.Field(4).AppendNull()
+		}
+		opt(5, m.Reason)
+		opt(6, owner)
+		opt(7, tier)
+		opt(8, w.personas.Persona(w.contacts[i].JobFunction, w.contacts[i].Seniority))
+		opt(9, firmo.IndustryNorm)
+		opt(10, firmo.EmployeeBand)
+		opt(11, firmo.RevenueBand)
+		opt(12, firmo.CountryCode)
+		opt(9+nf, prov.IndustryNorm)
+		opt(10+nf, prov.EmployeeBand)
+		opt(11+nf, prov.RevenueBand)
+		opt(12+nf, prov.CountryCode)
+	}
 }
