@@ -56,6 +56,16 @@ func ColumnStrings(a arrow.Array, out []string) bool {
 	return true
 }
 
+// NamedStrings is the column name of rec as strings (ColumnStrings); all
+// "" when rec has no such column.
+func NamedStrings(rec arrow.Record, name string) []string {
+	vals := make([]string, rec.NumRows())
+	if idx := rec.Schema().FieldIndices(name); len(idx) > 0 {
+		ColumnStrings(rec.Column(idx[0]), vals)
+	}
+	return vals
+}
+
 // HasText reports whether ColumnStrings can render a column.
 func HasText(a arrow.Array) bool {
 	switch a.(type) {

@@ -140,13 +140,7 @@ func readAccountRows(ctx context.Context, rc *etl.RunContext, files []columnar.F
 	var out []enrich.RawAccount
 	err := columnar.EachBatch(ctx, rc.Work, files, func(rec arrow.Record) error {
 		n := int(rec.NumRows())
-		col := func(name string) []string {
-			vals := make([]string, n)
-			if idx := rec.Schema().FieldIndices(name); len(idx) > 0 {
-				columnar.ColumnStrings(rec.Column(idx[0]), vals)
-			}
-			return vals
-		}
+		col := func(name string) []string { return columnar.NamedStrings(rec, name) }
 		src, id, name, domain, other := col("source"), col("account_id"), col("name"), col("domain"), col("other_domains")
 		ind, emp, rev, country, state := col("industry"), col("employees"), col("revenue"), col("country"), col("state")
 		parent, owner, tier := col("parent_account_id"), col("owner"), col("tier")

@@ -178,12 +178,7 @@ func (Score) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 	// Golden decodes a batch ahead of the scoring, which runs ahead of the
 	// writers' encoding (see scoreWriters): the three overlap.
 	err = columnar.EachBatch(ctx, rc.Work, golden, func(grec arrow.Record) error {
-		erec, err := enriched.next(grec.NumRows())
-		if err != nil {
-			return err
-		}
-		rec, err := mergeEnriched(mschema, grec, erec)
-		erec.Release()
+		rec, err := enriched.merge(mschema, grec)
 		if err != nil {
 			return err
 		}
@@ -380,12 +375,7 @@ func ExplainEntity(ctx context.Context, rc *etl.RunContext, entityID string) (st
 	enriched := newRowCursor(ctx, rc.Work, en.Datasets["enriched"])
 	defer enriched.close()
 	err = columnar.EachBatch(ctx, rc.Work, golden, func(grec arrow.Record) error {
-		erec, err := enriched.next(grec.NumRows())
-		if err != nil {
-			return err
-		}
-		rec, err := mergeEnriched(mschema, grec, erec)
-		erec.Release()
+		rec, err := enriched.merge(mschema, grec)
 		if err != nil {
 			return err
 		}

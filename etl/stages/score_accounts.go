@@ -117,13 +117,7 @@ func writeAccounts(ctx context.Context, rc *etl.RunContext, list []columnar.File
 // readAccounts reads account_list rows back into accounts.
 func readAccounts(rec arrow.Record) []enrich.Account {
 	n := int(rec.NumRows())
-	col := func(name string) []string {
-		vals := make([]string, n)
-		if idx := rec.Schema().FieldIndices(name); len(idx) > 0 {
-			columnar.ColumnStrings(rec.Column(idx[0]), vals)
-		}
-		return vals
-	}
+	col := func(name string) []string { return columnar.NamedStrings(rec, name) }
 	id, name, key := col("account_id"), col("name"), col("company_key")
 	ind, emp, rev, country, state := col("industry_norm"), col("employee_band"), col("revenue_band"), col("country_code"), col("state_code")
 	parent, owner, tier, src := col("parent_account_id"), col("owner"), col("tier"), col("source")

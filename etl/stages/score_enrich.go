@@ -156,6 +156,17 @@ func (c *rowCursor) next(n int64) (arrow.Record, error) {
 	return concatRecords(parts)
 }
 
+// merge is the merged record of a golden batch and the next enriched
+// rows (see mergeEnriched); the caller releases it.
+func (c *rowCursor) merge(schema *arrow.Schema, golden arrow.Record) (arrow.Record, error) {
+	erec, err := c.next(golden.NumRows())
+	if err != nil {
+		return nil, err
+	}
+	defer erec.Release()
+	return mergeEnriched(schema, golden, erec)
+}
+
 // close stops the reader and releases what it holds.
 func (c *rowCursor) close() {
 	c.cancel()
