@@ -48,6 +48,8 @@ measure() { # name, command...
 }
 
 arrive "$D1"
+# Reference accounts arrive once, with night 1 (they are not dated).
+if [ -d "$DIR/feed/accounts" ]; then cp -r "$DIR/feed/accounts" "$RUN/"; fi
 measure "night 1: full run ($N)" "$LS" run --config "$RUN/leadsmith.yaml" --date "$D1" --log-format json
 arrive "$D2"
 measure "night 2: incremental ($NIGHT)" "$LS" run --config "$RUN/leadsmith.yaml" --date "$D2" --log-format json
