@@ -8,25 +8,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/leadsmith/leadsmith/etl"
+	"github.com/leadsmith/leadsmith/etl/columnar"
+	"github.com/leadsmith/leadsmith/etl/storage"
 )
 
 // enrichRun copies the pipeline test data with two reference account
 // files (testdata/enrich) and an `enrich:` section, and runs it.
 func enrichRun(t *testing.T, extra string) *etl.RunContext {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "pipeline"))); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.CopyFS(filepath.Join(dir, "accounts"), os.DirFS(filepath.Join("testdata", "enrich"))); err != nil {
-		t.Fatal(err)
-	}
-	cfgText, err := os.ReadFile(filepath.Join(dir, "leadsmith.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfgText = append(cfgText, []byte(`
+	return enrichRunWith(t, `
 enrich:
   accounts:
     - name: crm_accounts
@@ -39,7 +33,25 @@ enrich:
       glob: firmographics.csv
       columns: {account_id: Vendor ID, name: Company Name, domain: Domain, other_domains: Other Domains, industry: Industry,
                 employees: Employee Range, country: Country}
-`+extra)...)
+`+extra)
+}
+
+// enrichRunWith runs the pipeline test data (with testdata/enrich under
+// accounts/) and the config text section appended to its config.
+func enrichRunWith(t *testing.T, section string) *etl.RunContext {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "pipeline"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(filepath.Join(dir, "accounts"), os.DirFS(filepath.Join("testdata", "enrich"))); err != nil {
+		t.Fatal(err)
+	}
+	cfgText, err := os.ReadFile(filepath.Join(dir, "leadsmith.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgText = append(cfgText, []byte(section)...)
 	if err := os.WriteFile(filepath.Join(dir, "leadsmith.yaml"), cfgText, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -186,5 +198,79 @@ func TestEnrich_OverwriteWhenConfigured(t *testing.T) {
 	}
 	if !seen {
 		t.Fatal("alan is not in contacts")
+	}
+}
+
+// TestEnrich_ParquetReferenceAndBadRows: a reference source may be
+// Parquet; a row of a reference CSV that cannot be read goes to rejects
+// with its source, like a contact row, and the rest is used.
+func TestEnrich_ParquetReferenceAndBadRows(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	st, err := storage.NewLocalStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "Id", Type: arrow.BinaryTypes.String}, {Name: "Company", Type: arrow.BinaryTypes.String},
+		{Name: "Web", Type: arrow.BinaryTypes.String}, {Name: "Owner", Type: arrow.BinaryTypes.String},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	for j, v := range []string{"P1", "Bletchley Park", "www.bletchley.com", "mia"} {
+		b.Field(j).(*array.StringBuilder).Append(v)
+	}
+	rec := b.NewRecord()
+	w, err := columnar.NewParquetWriter(ctx, st, "accounts.parquet", schema, columnar.ParquetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rec.Release()
+	b.Release()
+	csv := "Account ID,Account Name,Website\nB1,Bell Labs,bell.com\nB2,\"unterminated,x.com\n"
+	if err := os.WriteFile(filepath.Join(dir, "bad_accounts.csv"), []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rc := enrichRunWith(t, fmt.Sprintf(`
+enrich:
+  accounts:
+    - name: vendor_parquet
+      uri: %s
+      glob: accounts.parquet
+      columns: {account_id: Id, name: Company, domain: Web, owner: Owner}
+    - name: crm_csv
+      uri: %s
+      glob: bad_accounts.csv
+      columns: {account_id: Account ID, name: Account Name, domain: Website}
+`, dir, dir))
+	m := readManifest(t, rc)
+	byEmail := map[string]map[string]string{}
+	for _, r := range readRows(t, rc.Output, m.Datasets["contacts"].Files) {
+		byEmail[r["email_norm"]] = r
+	}
+	if a := byEmail["alan@bletchley.com"]; a["account_id"] != "P1" || a["account_owner"] != "mia" {
+		t.Errorf("alan: account %q owner %q, want the Parquet source's P1 (mia)", a["account_id"], a["account_owner"])
+	}
+	if k := byEmail["ken@bell.com"]; k["account_id"] != "B1" {
+		t.Errorf("ken: account %q, want B1 from the CSV's good row", k["account_id"])
+	}
+	rejected := false
+	for _, r := range readRows(t, rc.Output, m.Datasets["rejects"].Files) {
+		if r["source"] == "crm_csv" {
+			rejected = true
+		}
+	}
+	if !rejected {
+		t.Error("the reference CSV's unreadable row is not in rejects")
+	}
+	for _, s := range m.Sources {
+		if s.Name == "crm_csv" && (s.RowsRead != 2 || s.RowsStaged != 1 || s.RowsRejected != 1 || !s.Reconciled) {
+			t.Errorf("crm_csv reconciliation: %+v", s)
+		}
 	}
 }
