@@ -49,11 +49,20 @@ func (m *matcher) fuzzyPass() {
 }
 
 func (m *matcher) fuzzyOne(i int, res fuzzyResult, spelled int32, keep []fuzzyCand) []fuzzyCand {
+	if len(m.r.byKey[m.cs[i].CompanyKey]) > 0 {
+		// The name exists exactly, in another country: the company abroad
+		// or a namesake, never a look-alike's typo.
+		m.out[i].Reason = ReasonOtherCountry
+		m.state[i] = stNone
+		return keep
+	}
 	d := m.dom[i]
 	confirmed := d != "" && domainSpells(d, m.cs[i].CompanyKey)
 	for _, c := range res.cands {
 		ds := m.r.accounts[c.acc].Domains
 		switch {
+		case !tokensCompatible(m.cs[i].CompanyKey, m.r.accounts[c.acc].CompanyKey):
+			// another distinctive name, or other words than abbreviations of these
 		case d != "" && len(ds) > 0 && !slices.Contains(ds, d):
 			// the account's known domains are not the contact's: another company
 		case confirmed && !slices.Contains(ds, d):
@@ -97,6 +106,74 @@ func (m *matcher) fuzzyOne(i int, res fuzzyResult, spelled int32, keep []fuzzyCa
 	m.out[i].Reason = ReasonAmbiguous
 	m.state[i] = stNone
 	return keep
+}
+
+// tokensCompatible reports whether two company keys can be spellings of
+// one name: the same words in the same order, the first (the distinctive
+// name) identical or, when long, one typo apart ("revion" and "revon" are
+// two companies; "bluewaev" is "bluewave"), each later one identical or an
+// abbreviation of the other ("ptnrs" for "partners", "med" for "medical",
+// "anlytcs" for "analytics": the shorter's letters in order, starting
+// with the same letter).
+func tokensCompatible(a, b string) bool {
+	ta, tb := strings.Fields(a), strings.Fields(b)
+	if len(ta) != len(tb) || len(ta) == 0 {
+		return false
+	}
+	if ta[0] != tb[0] && !(min(len(ta[0]), len(tb[0])) >= fuzzyTypoMinLen && oneEdit(ta[0], tb[0])) {
+		return false
+	}
+	for k := 1; k < len(ta); k++ {
+		if ta[k] != tb[k] && !abbreviates(ta[k], tb[k]) && !abbreviates(tb[k], ta[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// fuzzyTypoMinLen is the shortest distinctive word in which a fuzzy match
+// takes a typo: shorter names one letter apart ("revion", "revon") are as
+// often two companies as one misspelled.
+const fuzzyTypoMinLen = 7
+
+// oneEdit reports whether a and b differ by one insertion, deletion,
+// substitution or transposition of neighbours.
+func oneEdit(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case len(a) < len(b):
+		return a[i:] == b[i+1:]
+	case i == len(a):
+		return false // equal
+	case a[i+1:] == b[i+1:]:
+		return true
+	default:
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	}
+}
+
+// abbreviates reports whether short is an abbreviation of long: at least
+// two letters, long's first letter, the rest of its letters in order.
+func abbreviates(short, long string) bool {
+	if len(short) < 2 || len(short) >= len(long) || short[0] != long[0] {
+		return false
+	}
+	j := 1
+	for k := 1; k < len(long) && j < len(short); k++ {
+		if long[k] == short[j] {
+			j++
+		}
+	}
+	return j == len(short)
 }
 
 // fuzzyTypoMaxSpellings is how many contacts may share a spelling that

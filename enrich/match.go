@@ -37,6 +37,9 @@ const (
 	ReasonNoCandidate = "no_candidate" // no account has a similar key in a compatible country
 	ReasonBelowFloor  = "below_floor"  // similar keys, none at FuzzyMinScore
 	ReasonAmbiguous   = "ambiguous"    // several accounts fit equally well
+	// ReasonOtherCountry: an account has the contact's company key exactly,
+	// but in another country; a look-alike is not taken instead.
+	ReasonOtherCountry = "other_country"
 )
 
 // contact states between the passes of MatchAll.

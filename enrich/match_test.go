@@ -43,7 +43,7 @@ func TestMatchAll_TrustOrderTieBreaksAndReasons(t *testing.T) {
 		{"configured agency domain is never matched", corp("agency-x.com", "", "US"), Match{Reason: ReasonNoCompany}},
 		{"company key in the same country", freeMail("acme", "US"), Match{"001", MethodCompanyCountry, 1, ""}},
 		{"company key without a contact country", freeMail("acme", ""), Match{"001", MethodCompanyCountry, 1, ""}},
-		{"company key in another country", freeMail("acme", "DE"), Match{Reason: ReasonNoCandidate}},
+		{"company key in another country", freeMail("acme", "DE"), Match{Reason: ReasonOtherCountry}},
 		{"same key, no tie-break: ambiguous", freeMail("summit partners", "US"), Match{Reason: ReasonAmbiguous}},
 		{"parent over child", freeMail("orion media", "FR"), Match{"007", MethodCompanyCountry, 1, ""}},
 		{"better tier", freeMail("polaris foods", "IT"), Match{"010", MethodCompanyCountry, 1, ""}},
@@ -128,6 +128,38 @@ func TestFuzzyIndex_FindsEveryKeyOneEditAway(t *testing.T) {
 		}
 		if tt.want == "" && len(ks) != 0 || tt.want != "" && !found {
 			t.Errorf("candidateKeys(%q) = %v, want %q among them", tt.q, ks, tt.want)
+		}
+	}
+}
+
+func TestTokensCompatible_AbbreviationsAndLongTypos(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"zynium health partners", "zynium health ptnrs", true},
+		{"wexio medical", "wexio med", true},
+		{"telme analytics", "telme anlytcs", true},
+		{"bluewave analytcs", "bluewave analytics", true},  // a typo that drops a letter abbreviates
+		{"bluewaev analytics", "bluewave analytics", true}, // a long name, one transposition
+		{"revion", "revon", false},                         // short names one letter apart: two companies
+		{"orion foods", "oriio foods", false},
+		{"vitia bio", "vitia ai", false},
+		{"glosys", "glosys ai", false}, // another word: a subsidiary or another company
+		{"viero advisory", "viero advisors", false},
+		{"virtanen and oberg", "virtanen and berg", false}, // an abbreviation starts with the word's letter
+	} {
+		if got := tokensCompatible(tt.a, tt.b); got != tt.want {
+			t.Errorf("tokensCompatible(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{{"bluewave", "bluewaev", true}, {"bluewave", "bluwave", true}, {"bluewave", "bluewavez", true},
+		{"bluewave", "blxewave", true}, {"bluewave", "bluewave", false}, {"bluewave", "blewaev", false}} {
+		if got := oneEdit(tt.a, tt.b); got != tt.want {
+			t.Errorf("oneEdit(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
 	}
 }
