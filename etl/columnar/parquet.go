@@ -37,10 +37,15 @@ func RowGroupRowsFor(cols int) int64 {
 	return int64(max(minRowGroupRows, min(RowGroupRows, RowGroupCells/max(cols, 1))))
 }
 
+// wideColumns is the number of top-level columns past which a schema is
+// written a row group at a time (see ParquetWriter). Below it, a buffered
+// row group (of RowGroupRowsFor rows) costs less memory than gathering one
+// and is faster: contacts, 77 columns, encodes in 0.9 of the time.
+const wideColumns = 128
+
 // isWide reports whether a schema of cols top-level columns is written a
-// row group at a time (see ParquetWriter): one whose full row group would
-// exceed RowGroupCells.
-func isWide(cols int) bool { return int64(cols)*RowGroupRows > RowGroupCells }
+// row group at a time (see ParquetWriter).
+func isWide(cols int) bool { return cols > wideColumns }
 
 // dictionaryPageLimit is the size a column chunk's dictionary may reach
 // before the writer falls back to plain pages (see NewParquetWriterMem).
@@ -91,12 +96,13 @@ type FileInfo struct {
 // ParquetWriter writes Arrow records to one Parquet object of a Store.
 // Nothing is visible until Close succeeds.
 //
-// A schema of up to 68 columns is written through buffered row groups:
+// A schema of up to wideColumns columns is written through buffered row
+// groups:
 // every record is encoded into all its column chunks as it comes, its
 // string values copied to the arena (see statArena). The column writers
 // of a buffered row group cost kilobytes each, and closing the row group keeps every chunk's last
 // page twice over until the last column is done, so a wider schema (see
-// RowGroupCells) is written a row group at a time instead: its rows are
+// isWide) is written a row group at a time instead: its rows are
 // gathered as they come and, once they make a row group, written column
 // after column, only one column writer alive at a time. Memory then grows
 // with the cells of a row group, not with the columns.

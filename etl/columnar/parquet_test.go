@@ -23,7 +23,7 @@ func TestRowGroupRowsFor_CapsCellsOfWideSchemasOnly(t *testing.T) {
 		if got := RowGroupRowsFor(cols); got != want {
 			t.Errorf("RowGroupRowsFor(%d) = %d, want %d", cols, got, want)
 		}
-		if got := isWide(cols); got != (want < RowGroupRows) {
+		if got := isWide(cols); got != (cols > wideColumns) {
 			t.Errorf("isWide(%d) = %v", cols, got)
 		}
 	}
@@ -47,7 +47,7 @@ func wideValue(r, c int) (string, bool) {
 // rows although the records went back to a poisoning pool as soon as they
 // were written.
 func TestParquetWriter_WideSchemaRoundTrips(t *testing.T) {
-	const nstr = 70
+	const nstr = wideColumns
 	var fields []arrow.Field
 	for c := 0; c < nstr; c++ {
 		fields = append(fields, arrow.Field{Name: "col_" + strconv.Itoa(c), Type: arrow.BinaryTypes.String, Nullable: true})
