@@ -30,17 +30,12 @@ func StoreKey(part string, i int, ext string) string {
 // still reads records and entities (to keep their ids) but none of the
 // parts it rebuilds from the sources: the caller decides.
 func StoreFiles(ctx context.Context, rc *RunContext, part string) ([]string, error) {
-	objs, err := rc.BaseState().List(ctx, "store/"+part+"/")
-	if err != nil {
-		return nil, fmt.Errorf("read store %s: %w", part, err)
+	files, err := StoreParts(ctx, rc, part)
+	keys := make([]string, len(files))
+	for i, f := range files {
+		keys[i] = f.Key
 	}
-	var keys []string
-	for _, o := range objs {
-		if strings.HasSuffix(o.Key, ".parquet") {
-			keys = append(keys, o.Key)
-		}
-	}
-	return keys, nil
+	return keys, err
 }
 
 // StoreParts lists the files of a store part in the state this run builds

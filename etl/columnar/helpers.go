@@ -206,31 +206,16 @@ func keptRuns(mem memory.Allocator, rec arrow.Record, runs [][2]int64) (arrow.Re
 	if len(runs) == 1 {
 		return rec.NewSlice(runs[0][0], runs[0][1]), nil
 	}
-	cols := make([]arrow.Array, rec.NumCols())
-	rows := int64(0)
-	for _, r := range runs {
-		rows += r[1] - r[0]
+	parts := make([]arrow.Record, len(runs))
+	for k, r := range runs {
+		parts[k] = rec.NewSlice(r[0], r[1])
 	}
-	release := func(cs []arrow.Array) {
-		for _, c := range cs {
-			c.Release()
+	defer func() {
+		for _, p := range parts {
+			p.Release()
 		}
-	}
-	for j := range cols {
-		parts := make([]arrow.Array, len(runs))
-		for k, r := range runs {
-			parts[k] = array.NewSlice(rec.Column(j), r[0], r[1])
-		}
-		c, err := array.Concatenate(parts, mem)
-		release(parts)
-		if err != nil {
-			release(cols[:j])
-			return nil, err
-		}
-		cols[j] = c
-	}
-	defer release(cols)
-	return array.NewRecord(rec.Schema(), cols, rows), nil
+	}()
+	return concatRecords(mem, parts)
 }
 
 // KeptOut is one destination of WriteKept.

@@ -288,7 +288,7 @@ func (d Dedupe) writeOutputs(ctx context.Context, rc *etl.RunContext, o dedupeOu
 
 // writeNight writes an incremental night's outputs: the golden records,
 // store records and record_map rows of the matched entities as a part
-// after the carried and compacted ones (see dedupe_carry.go), and pairs,
+// after the carried and compacted ones (see etl.Carrier), and pairs,
 // clusters and changes of tonight's matching.
 func (d Dedupe) writeNight(ctx context.Context, rc *etl.RunContext, o dedupeOutputs, ef *entityFacts, tr *touchedRecords, recSchema *arrow.Schema) (map[string][]columnar.FileInfo, error) {
 	w := newDedupeWriter(ctx, rc)

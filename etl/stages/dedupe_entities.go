@@ -29,12 +29,12 @@ type entityFacts struct {
 
 // copyEntities is the pass over the store's entities: the files are
 // carried into tonight's golden dataset with the touched entities' rows
-// dead (dedupe_carry.go), and the touched ones give their first-seen
+// dead (etl.Carrier), and the touched ones give their first-seen
 // time. Only entity_id and first_seen_at are read, but for a file being
 // compacted, whose live rows are rewritten.
 func copyEntities(ctx context.Context, rc *etl.RunContext, files []columnar.FileInfo, tc *dedupe.Reach, schema *arrow.Schema) (*entityFacts, error) {
 	ef := &entityFacts{first: map[string]time.Time{}}
-	car, err := newCarrier(ctx, rc.BaseState(), files, schema)
+	car, err := etl.NewCarrier(ctx, rc.BaseState(), files, schema)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func copyEntities(ctx context.Context, rc *etl.RunContext, files []columnar.File
 	}
 	for fi, f := range files {
 		var cols []string
-		if !car.compact[fi] {
+		if !car.Compacts(fi) {
 			cols = []string{"entity_id", "first_seen_at"}
 		}
 		err := columnar.EachBatchAt(ctx, rc.BaseState(), []columnar.FileInfo{f}, func(b columnar.Batch) error {
@@ -64,14 +64,14 @@ func copyEntities(ctx context.Context, rc *etl.RunContext, files []columnar.File
 				case !b.Live(i):
 				case tc.Touched(columnar.StrAt(ents, i)):
 					touchedRows = append(touchedRows, i)
-					car.kill(fi, b.First+int64(i))
+					car.Kill(fi, b.First+int64(i))
 				default:
 					keep[i] = true
 					kept++
 				}
 			}
 			ef.firstSeen(rec, touchedRows)
-			if kept == 0 || !car.compact[fi] {
+			if kept == 0 || !car.Compacts(fi) {
 				return nil
 			}
 			if wc == nil {
@@ -86,10 +86,10 @@ func copyEntities(ctx context.Context, rc *etl.RunContext, files []columnar.File
 			return abort(err)
 		}
 	}
-	if ef.carried, err = car.carry(ctx, rc, prefix); err != nil {
+	if ef.carried, err = car.Carry(ctx, rc, prefix); err != nil {
 		return abort(err)
 	}
-	ef.compacted = car.compacted()
+	ef.compacted = car.Compacted()
 	if wc != nil {
 		fi, err := wc.Close()
 		if err != nil {

@@ -152,7 +152,7 @@ func seeBatch(tc *dedupe.Reach, b columnar.Batch, keys [][]uint64, tonight map[s
 
 // touchedRecords is pass 2: the touched entities' records as a table (with
 // their entity ids), the store's record files carried into tonight's
-// version (dedupe_carry.go) with the touched records' rows dead, every
+// version (etl.Carrier) with the touched records' rows dead, every
 // other live record in record_map, and the population's term frequencies.
 type touchedRecords struct {
 	t         *dedupe.Table
@@ -176,7 +176,7 @@ func readTouched(ctx context.Context, rc *etl.RunContext, files []columnar.FileI
 			pop.Add(s, c, vals)
 		}
 	}
-	car, err := newCarrier(ctx, rc.BaseState(), files, nil)
+	car, err := etl.NewCarrier(ctx, rc.BaseState(), files, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +208,7 @@ func readTouched(ctx context.Context, rc *etl.RunContext, files []columnar.FileI
 			live = append(live, i)
 			if tc.Touched(columnar.StrAt(ents, i)) {
 				touched = append(touched, i)
-				car.kill(b.File, b.First+int64(i))
+				car.Kill(b.File, b.First+int64(i))
 			} else {
 				keep[i] = true
 			}
@@ -235,7 +235,7 @@ func readTouched(ctx context.Context, rc *etl.RunContext, files []columnar.FileI
 			return nil
 		}
 		outs := []columnar.KeptOut{{W: wm, Schema: columnar.RecordMapSchema}}
-		if car.compact[b.File] {
+		if car.Compacts(b.File) {
 			if wc == nil {
 				var err error
 				if wc, err = columnar.NewParquetWriterMem(ctx, rc.Work, prefix+"compacted.parquet", schema, rc.Config.Parquet, mem); err != nil {
@@ -249,10 +249,10 @@ func readTouched(ctx context.Context, rc *etl.RunContext, files []columnar.FileI
 	if err != nil {
 		return abort(err)
 	}
-	if tr.carried, err = car.carry(ctx, rc, prefix); err != nil {
+	if tr.carried, err = car.Carry(ctx, rc, prefix); err != nil {
 		return abort(err)
 	}
-	tr.compacted = car.compacted()
+	tr.compacted = car.Compacted()
 	if wc != nil {
 		fi, err := wc.Close()
 		if err != nil {

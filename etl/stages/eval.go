@@ -36,26 +36,12 @@ func Evaluate(ctx context.Context, rc *etl.RunContext, truthColumn string) (*Eva
 	if err != nil {
 		return nil, err
 	}
-	norm, err := etl.CommittedStage(ctx, rc, "normalize", "")
-	if err != nil {
-		return nil, err
-	}
-	t, err := loadTable(ctx, rc.Work, norm.Datasets["normalized"], func(name string) bool {
-		return name == truthColumn || name == columnar.ColSourceObject || name == columnar.ColSourceLine || name == "updated_at" || isTombstoneColumn(name)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := t.Cols[truthColumn]; !ok {
-		return nil, fmt.Errorf("--truth-column: %q is not a column of the normalized records", truthColumn)
-	}
 	// The records dedupe matched: tonight's newest versions (and, on an
 	// incremental night, the known records they touched, whose truth is
 	// not in tonight's data: they count as their own).
-	night := resolveVersions(t).t
-	truthOf := make(map[string]string, night.Len())
-	for i, k := range night.IDs {
-		truthOf[k] = night.Cols[truthColumn][i]
+	truthOf, err := nightTruth(ctx, rc, truthColumn, "--truth-column")
+	if err != nil {
+		return nil, err
 	}
 	var keys []string
 	var truth []string

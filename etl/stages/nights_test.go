@@ -388,8 +388,8 @@ func TestNights_StoreStaysCompact(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(files) == 0 || len(files) > storeMaxFiles {
-				t.Errorf("night %d: store %s has %d files (at most %d)", n.Night, part, len(files), storeMaxFiles)
+			if len(files) == 0 || len(files) > etl.StoreMaxFiles {
+				t.Errorf("night %d: store %s has %d files (at most %d)", n.Night, part, len(files), etl.StoreMaxFiles)
 			}
 			err = columnar.EachBatch(ctx, next.BaseState(), files, func(rec arrow.Record) error {
 				live[part] += rec.NumRows()

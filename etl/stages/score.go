@@ -165,8 +165,8 @@ func (Score) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 
 	out := newScoreWriters(ctx, rc, mschema)
 	defer out.abort()
-	enriched := newRowCursor(ctx, rc.Work, en.Datasets["enriched"])
-	defer enriched.close()
+	enriched := columnar.NewRowCursor(ctx, rc.Work, en.Datasets["enriched"])
+	defer enriched.Close()
 	prog := rc.Progress("score", int64(entities), "entities")
 	defer prog.Done()
 	var evbuf []score.Event
@@ -178,7 +178,7 @@ func (Score) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, err
 	// Golden decodes a batch ahead of the scoring, which runs ahead of the
 	// writers' encoding (see scoreWriters): the three overlap.
 	err = columnar.EachBatch(ctx, rc.Work, golden, func(grec arrow.Record) error {
-		rec, err := enriched.merge(mschema, grec)
+		rec, err := mergeNext(enriched, mschema, grec)
 		if err != nil {
 			return err
 		}
@@ -372,10 +372,10 @@ func ExplainEntity(ctx context.Context, rc *etl.RunContext, entityID string) (st
 	}
 	var row score.Row
 	base := 0
-	enriched := newRowCursor(ctx, rc.Work, en.Datasets["enriched"])
-	defer enriched.close()
+	enriched := columnar.NewRowCursor(ctx, rc.Work, en.Datasets["enriched"])
+	defer enriched.Close()
 	err = columnar.EachBatch(ctx, rc.Work, golden, func(grec arrow.Record) error {
-		rec, err := enriched.merge(mschema, grec)
+		rec, err := mergeNext(enriched, mschema, grec)
 		if err != nil {
 			return err
 		}

@@ -277,28 +277,8 @@ func (in *eventInterner) merge(es *eventSet, b *eventBatch) {
 	es.undated += b.undated
 	es.afterAsOf += b.afterAsOf
 	es.expired += b.expired
-	in.tmap = in.tmap[:0]
-	for _, t := range b.types {
-		id, ok := in.typeIDs[t]
-		if !ok {
-			id = uint16(len(es.types))
-			t = strings.Clone(t)
-			in.typeIDs[t] = id
-			es.types = append(es.types, t)
-		}
-		in.tmap = append(in.tmap, id)
-	}
-	in.umap = in.umap[:0]
-	for _, u := range b.urls {
-		id, ok := in.urlIDs[u]
-		if !ok {
-			id = uint32(len(es.urls))
-			u = strings.Clone(u)
-			in.urlIDs[u] = id
-			es.urls = append(es.urls, u)
-		}
-		in.umap = append(in.umap, id)
-	}
+	in.tmap = internAll(in.tmap[:0], b.types, in.typeIDs, &es.types)
+	in.umap = internAll(in.umap[:0], b.urls, in.urlIDs, &es.urls)
 	for _, e := range b.events {
 		e.typ, e.url = in.tmap[e.typ], in.umap[e.url]
 		es.events = append(es.events, e)
@@ -317,4 +297,20 @@ func (s *eventSpan) merge(o eventSpan) {
 	}
 	s.rows += o.rows
 	s.undated += o.undated
+}
+
+// internAll appends to dst the run-wide id of each of a batch's strings,
+// giving a string seen for the first time the next id (its index in list).
+func internAll[T uint16 | uint32](dst []T, batch []string, ids map[string]T, list *[]string) []T {
+	for _, v := range batch {
+		id, ok := ids[v]
+		if !ok {
+			id = T(len(*list))
+			v = strings.Clone(v)
+			ids[v] = id
+			*list = append(*list, v)
+		}
+		dst = append(dst, id)
+	}
+	return dst
 }

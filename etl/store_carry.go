@@ -1,4 +1,4 @@
-package stages
+package etl
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/etl/storage"
 )
@@ -20,19 +19,19 @@ import (
 // vector (columnar.DeadRows), and their new versions go to tonight's own
 // part. A file is compacted (its live rows rewritten into one new part)
 // once a third of it is dead, and the smallest files are when a part has
-// more than storeMaxFiles (or, for golden records, when tonight's schema
+// more than StoreMaxFiles (or, for golden records, when tonight's schema
 // differs from the file's), so that reading the store stays one pass over
 // few files whatever the number of nights.
 
 // storeDeadShare is the share of dead rows past which a file is compacted.
 const storeDeadShare = 0.3
 
-// storeMaxFiles bounds the files of a store part: past it the smallest
+// StoreMaxFiles bounds the files of a store part: past it the smallest
 // are compacted.
-const storeMaxFiles = 8
+const StoreMaxFiles = 8
 
-// carrier carries the files of one store part into tonight's version.
-type carrier struct {
+// Carrier carries the files of one store part into tonight's version.
+type Carrier struct {
 	files   []columnar.FileInfo
 	rows    []int64           // every row of each file, dead ones included
 	old     []*roaring.Bitmap // each file's deletion vector (never nil)
@@ -40,12 +39,12 @@ type carrier struct {
 	compact []bool            // rewritten tonight into the compacted part
 }
 
-// newCarrier reads the files' footers and deletion vectors and chooses
+// NewCarrier reads the files' footers and deletion vectors and chooses
 // the files to compact. With want given, a file of another schema is
 // compacted too (into want), so that every file of tonight's part has one
 // schema, as readers of the golden dataset expect.
-func newCarrier(ctx context.Context, s storage.Store, files []columnar.FileInfo, want *arrow.Schema) (*carrier, error) {
-	c := &carrier{files: files}
+func NewCarrier(ctx context.Context, s storage.Store, files []columnar.FileInfo, want *arrow.Schema) (*Carrier, error) {
+	c := &Carrier{files: files}
 	live := make([]int64, len(files))
 	for i, f := range files {
 		schema, rows, err := columnar.ReadParquetSchema(ctx, s, f.Key)
@@ -72,14 +71,14 @@ func newCarrier(ctx context.Context, s storage.Store, files []columnar.FileInfo,
 			kept++
 		}
 	}
-	if kept > storeMaxFiles-2 { // room for the compacted part and tonight's
+	if kept > StoreMaxFiles-2 { // room for the compacted part and tonight's
 		order := make([]int, len(files))
 		for i := range order {
 			order[i] = i
 		}
 		sort.SliceStable(order, func(a, b int) bool { return live[order[a]] < live[order[b]] })
 		for _, i := range order {
-			if kept <= storeMaxFiles-2 {
+			if kept <= StoreMaxFiles-2 {
 				break
 			}
 			if !c.compact[i] {
@@ -91,14 +90,14 @@ func newCarrier(ctx context.Context, s storage.Store, files []columnar.FileInfo,
 	return c, nil
 }
 
-// kill marks row `row` of file `file` superseded tonight.
-func (c *carrier) kill(file int, row int64) { c.dead[file].Add(uint32(row)) }
+// Kill marks row `row` of file `file` superseded tonight.
+func (c *Carrier) Kill(file int, row int64) { c.dead[file].Add(uint32(row)) }
 
-// carry puts the files that are not compacted into tonight's dataset
+// Carry puts the files that are not compacted into tonight's dataset
 // (prefix: its folder in the work location), each with its deletion
 // vector; a file with no live row left is dropped. It returns them in
 // order; the compacted part and tonight's follow them.
-func (c *carrier) carry(ctx context.Context, rc *etl.RunContext, prefix string) ([]columnar.FileInfo, error) {
+func (c *Carrier) Carry(ctx context.Context, rc *RunContext, prefix string) ([]columnar.FileInfo, error) {
 	var out []columnar.FileInfo
 	for i, f := range c.files {
 		if c.compact[i] {
@@ -126,8 +125,12 @@ func (c *carrier) carry(ctx context.Context, rc *etl.RunContext, prefix string) 
 	return out, nil
 }
 
-// compacted counts the files compacted tonight.
-func (c *carrier) compacted() int {
+// Compacts reports whether file i is compacted tonight: its live rows,
+// less those Kill marks, go to the caller's compacted part.
+func (c *Carrier) Compacts(i int) bool { return c.compact[i] }
+
+// Compacted counts the files compacted tonight.
+func (c *Carrier) Compacted() int {
 	n := 0
 	for _, comp := range c.compact {
 		if comp {
