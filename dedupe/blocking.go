@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -18,6 +19,42 @@ type BlockingReport struct {
 	TotalPairs int64 `json:"total_pairs"`
 	// LargestBlocks lists the biggest compared or capped blocks, largest first.
 	LargestBlocks []BlockInfo `json:"largest_blocks"`
+	// Weights counts every scored candidate pair by match weight, those
+	// below min_pair_probability (not kept) included.
+	Weights WeightHistogram `json:"weights"`
+}
+
+// WeightHistogram counts match weights in bins of one bit: Counts[k]
+// holds weights in [Lo+k, Lo+k+1); weights beyond either end fall into the
+// end bins.
+type WeightHistogram struct {
+	Lo     float64 `json:"lo"`
+	Counts []int64 `json:"counts"`
+}
+
+// Weight histogram bounds: match weights beyond ±40 bits are certain either
+// way.
+const (
+	weightHistLo   = -40
+	weightHistBins = 80
+)
+
+func weightHistBin(w float64) int {
+	if math.IsNaN(w) {
+		return 0
+	}
+	return min(max(int(math.Floor(w-weightHistLo)), 0), weightHistBins-1)
+}
+
+// add merges counts of the same bounds into h.
+func (h *WeightHistogram) add(counts []int64) {
+	if h.Counts == nil {
+		h.Lo = weightHistLo
+		h.Counts = make([]int64, weightHistBins)
+	}
+	for k, c := range counts {
+		h.Counts[k] += c
+	}
 }
 
 // RuleReport is one blocking rule's share of the work.

@@ -185,8 +185,9 @@ func (st *emState) estimateU(comps []*compare.Compiled, n, sample int, seed uint
 // em runs expectation-maximisation over level patterns. The E-step works
 // in log2 odds so that many comparisons cannot underflow. With updateM it
 // re-estimates m for the active comparisons and the match share; without,
-// only the match share.
-func (st *emState) em(pats []pattern, m [][]float64, active []bool, lambda float64, updateM bool, maxIter int, tol float64) ([][]float64, float64, int, bool) {
+// only the match share. trace, when not nil, receives each iteration's
+// largest parameter change.
+func (st *emState) em(pats []pattern, m [][]float64, active []bool, lambda float64, updateM bool, maxIter int, tol float64, trace *[]float64) ([][]float64, float64, int, bool) {
 	lw := make([][]float64, len(m))
 	acc := make([][]float64, len(m))
 	for c := range m {
@@ -197,6 +198,7 @@ func (st *emState) em(pats []pattern, m [][]float64, active []bool, lambda float
 	for _, p := range pats {
 		total += p.n
 	}
+	var prev []float64
 	for it := 1; it <= maxIter; it++ {
 		for c := range m {
 			for l := range m[c] {
@@ -238,16 +240,23 @@ func (st *emState) em(pats []pattern, m [][]float64, active []bool, lambda float
 				if sum == 0 {
 					continue
 				}
+				prev = append(prev[:0], m[c]...)
 				for l := range m[c] {
 					if st.null[c][l] || st.fixed[c][l] {
 						continue
 					}
-					v := math.Max(acc[c][l]/sum, probFloor)
-					delta = math.Max(delta, math.Abs(v-m[c][l]))
-					m[c][l] = v
+					m[c][l] = math.Max(acc[c][l]/sum, probFloor)
 				}
 				normalize(m[c], st.null[c], st.fixed[c])
+				// The change is measured after normalizing: a floored
+				// level moves every time before it and never after.
+				for l := range m[c] {
+					delta = math.Max(delta, math.Abs(m[c][l]-prev[l]))
+				}
 			}
+		}
+		if trace != nil {
+			*trace = append(*trace, delta)
 		}
 		if delta < tol {
 			return m, lambda, it, true

@@ -234,16 +234,19 @@ func (s *Scorer) Predict() (*Pairs, *BlockingReport, error) {
 	}
 	results := make([]Pairs, len(b.tasks))
 	perRule := make([][]int64, len(b.tasks))
+	hists := make([][]int64, len(b.tasks))
 	memos := compare.NewMemos(s.comps)
 	b.runTasks(func(wk, t int) {
 		out := &results[t]
 		counts := make([]int64, len(b.rules))
+		hist := make([]int64, weightHistBins)
 		var lv [maxComparisons]uint8
 		for _, blk := range b.tasks[t] {
 			rule := blk.rule
 			b.pairs(blk, true, func(i, j int32) {
 				counts[rule]++
 				w := s.score(i, j, lv[:nc], memos[wk])
+				hist[weightHistBin(w)]++
 				if w < minW {
 					return
 				}
@@ -256,6 +259,7 @@ func (s *Scorer) Predict() (*Pairs, *BlockingReport, error) {
 			})
 		}
 		perRule[t] = counts
+		hists[t] = hist
 	})
 	pairs := &Pairs{}
 	for _, cc := range s.comps {
@@ -269,6 +273,7 @@ func (s *Scorer) Predict() (*Pairs, *BlockingReport, error) {
 			b.report.Rules[r].Pairs += c
 			b.report.TotalPairs += c
 		}
+		b.report.Weights.add(hists[t])
 	}
 	// Gather one column at a time, dropping each task's copy as it goes,
 	// so the peak is the output plus one column rather than twice the

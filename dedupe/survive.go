@@ -23,9 +23,17 @@ const (
 	SurviveMostFrequent = "most_frequent"
 	// SurviveLongest takes the longest value ("Jonathan" over "Jon").
 	SurviveLongest = "longest"
+	// SurviveUnion keeps every distinct item of the records' values, each
+	// value a list of items separated by ListSeparator, sorted (a field
+	// that describes the records rather than picks one, like their data
+	// quality issues).
+	SurviveUnion = "union"
 )
 
-var surviveRules = []string{SurviveSourcePriority, SurviveMostRecent, SurviveMostComplete, SurviveMostFrequent, SurviveLongest}
+// ListSeparator separates the items of a multi-valued table value.
+const ListSeparator = "|"
+
+var surviveRules = []string{SurviveSourcePriority, SurviveMostRecent, SurviveMostComplete, SurviveMostFrequent, SurviveLongest, SurviveUnion}
 
 func validSurviveRule(r string) bool { return slices.Contains(surviveRules, r) }
 
@@ -232,6 +240,9 @@ func (p *picker) value(vals []string, rule string, recs []int) string {
 	if len(recs) == 1 {
 		return vals[recs[0]] // every rule picks a single record's value
 	}
+	if rule == SurviveUnion {
+		return unionItems(vals, recs)
+	}
 	if rule == SurviveMostFrequent {
 		clear(p.counts)
 		for _, i := range recs {
@@ -294,4 +305,20 @@ func parseTimestamp(s string) time.Time {
 		return time.Unix(int64(day)*86400, 0).UTC()
 	}
 	return time.Time{}
+}
+
+// unionItems joins the distinct items of the records' list values, sorted.
+func unionItems(vals []string, recs []int) string {
+	var items []string
+	for _, i := range recs {
+		if vals[i] != "" {
+			items = append(items, strings.Split(vals[i], ListSeparator)...)
+		}
+	}
+	slices.Sort(items)
+	items = slices.Compact(items)
+	if len(items) > 0 && items[0] == "" {
+		items = items[1:]
+	}
+	return strings.Join(items, ListSeparator)
 }

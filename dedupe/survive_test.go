@@ -87,3 +87,20 @@ func TestSurvive_RejectsMismatchedInputs(t *testing.T) {
 		t.Error("short entity ids: no error")
 	}
 }
+
+func TestSurvive_UnionKeepsEveryRecordsItems(t *testing.T) {
+	tab := &Table{IDs: []string{"crm/1", "web/2", "list/3", "crm/4"}, Cols: map[string][]string{
+		"dq_issues": {"phone_invalid|title_unparsed", "", "country_unknown|phone_invalid", "revenue_unparsed"},
+	}}
+	c := &Clustering{Cluster: []int32{0, 0, 0, 1}, Size: []int32{3, 1}, Prob: []float32{1, 1, 1, 1}}
+	g, err := Survive(tab, c, []string{"e_a", "e_a", "e_a", "e_b"}, SurviveOptions{
+		Rules: Survivorship{Default: SurviveMostComplete, Fields: map[string]string{"dq_issues": SurviveUnion}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"country_unknown|phone_invalid|title_unparsed", "revenue_unparsed"}
+	if !reflect.DeepEqual(g.Cols["dq_issues"], want) {
+		t.Errorf("union = %q, want %q", g.Cols["dq_issues"], want)
+	}
+}

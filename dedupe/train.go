@@ -36,6 +36,9 @@ type TrainRuleReport struct {
 	Converged  bool     `json:"converged"`
 	MatchShare float64  `json:"match_share"`
 	Trained    []string `json:"trained"`
+	// Deltas is each iteration's largest parameter change; EM converged
+	// when the last fell below the tolerance.
+	Deltas []float64 `json:"deltas,omitempty"`
 }
 
 // Train estimates a model without labels: u from random record pairs, m by
@@ -84,7 +87,7 @@ func Train(t *Table, s Settings) (*Model, *TrainReport, error) {
 		if n > 0 && slices.Contains(active, true) {
 			m := st.cloneM()
 			var lambda float64
-			m, lambda, rr.Iterations, rr.Converged = st.em(pats, m, active, 0.3, true, s.EMMaxIterations, s.EMTolerance)
+			m, lambda, rr.Iterations, rr.Converged = st.em(pats, m, active, 0.3, true, s.EMMaxIterations, s.EMTolerance, &rr.Deltas)
 			rr.MatchShare = lambda
 			for c, a := range active {
 				if !a {

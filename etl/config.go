@@ -53,12 +53,23 @@ type Config struct {
 	// matching, append, persona and account roll-up options.
 	Enrich EnrichConfig `yaml:"enrich"`
 	Score  yaml.Node    `yaml:"score"`
+	// Profile is the profile stage's section.
+	Profile ProfileConfig `yaml:"profile"`
 
 	// path is the file the config came from; local locations are
 	// relative to its folder.
 	path string
 	// hash is the SHA-256 of the config text after ${ENV} expansion.
 	hash string
+}
+
+// ProfileConfig is the `profile:` section.
+type ProfileConfig struct {
+	// TruthColumn names a ground-truth entity column of the records (a
+	// labelled sample, generated fixtures): the report then measures the
+	// clustering against it and draws the precision-recall curve. Empty:
+	// dedupe's truth_column, if any.
+	TruthColumn string `yaml:"truth_column"`
 }
 
 // EnrichConfig is the `enrich:` section. Accounts are read like contact

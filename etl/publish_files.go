@@ -150,7 +150,7 @@ func PublishedNames(stages []Stage) []string {
 	for _, s := range stages {
 		if p, ok := s.(Publisher); ok {
 			for _, d := range p.Publishes() {
-				if !seen[d.Dataset] {
+				if !seen[d.Dataset] && !d.RunFile {
 					seen[d.Dataset] = true
 					names = append(names, d.Dataset)
 				}

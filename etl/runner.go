@@ -51,10 +51,10 @@ type validator interface {
 	stillValid(ctx context.Context, rc *RunContext, res *StageResult) (bool, error)
 }
 
-// optionalReader is implemented by stages that read other stages' outputs
+// OptionalReader is implemented by stages that read other stages' outputs
 // when they are committed without needing them (publish).
-type optionalReader interface {
-	mayRead() []string
+type OptionalReader interface {
+	MayRead() []string
 }
 
 // StageResult is what a stage reports; the runner adds timing and stores it
@@ -186,8 +186,8 @@ func stageInputs(ctx context.Context, rc *RunContext, s Stage) (map[string]strin
 		}
 		in[need] = res.Attempt
 	}
-	if o, ok := s.(optionalReader); ok {
-		for _, name := range o.mayRead() {
+	if o, ok := s.(OptionalReader); ok {
+		for _, name := range o.MayRead() {
 			res, err := rc.Committed(ctx, name)
 			if err != nil {
 				return nil, err

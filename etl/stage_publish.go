@@ -38,7 +38,8 @@ func (Publish) Name() string { return "publish" }
 // Needs implements Stage.
 func (Publish) Needs() []string { return []string{"extract"} }
 
-func (p Publish) mayRead() []string {
+// MayRead implements OptionalReader: every stage before publish.
+func (p Publish) MayRead() []string {
 	names := make([]string, len(p.Stages))
 	for i, s := range p.Stages {
 		names[i] = s.Name()
@@ -57,6 +58,9 @@ type Publication struct {
 	Staged string
 	// Segmented datasets are partitioned by segment= too.
 	Segmented bool
+	// RunFile publications are one staged file (report.html) copied as it
+	// is into the run's folder, _runs/<run_id>/<Dataset>, not a dataset.
+	RunFile bool
 }
 
 // Publisher is implemented by stages whose outputs are published. For each
@@ -78,6 +82,9 @@ type Manifest struct {
 	Stages     []StageResult              `json:"stages"`
 	Sources    []SourceStats              `json:"sources"`
 	Datasets   map[string]ManifestDataset `json:"datasets"`
+	// RunFiles are the files published beside the manifest (report.html,
+	// report.json).
+	RunFiles []string `json:"run_files,omitempty"`
 	// State is the version of the state this run hands the next night.
 	State StateVersion `json:"state"`
 }
@@ -224,6 +231,12 @@ func (p Publish) publishDatasets(ctx context.Context, rc *RunContext, m *Manifes
 		}
 		for _, d := range pub.Publishes() {
 			files, ok := st.Datasets[d.Staged]
+			if d.RunFile {
+				if err := publishRunFile(ctx, rc, m, d.Dataset, files); err != nil {
+					return err
+				}
+				continue
+			}
 			if d.Dataset == "rejects" {
 				if len(files) > 0 {
 					rejects = append(append([]columnar.FileInfo(nil), files...), rejects...)
@@ -247,6 +260,19 @@ func (p Publish) publishDatasets(ctx context.Context, rc *RunContext, m *Manifes
 		return fmt.Errorf("publish rejects: %w", err)
 	}
 	m.Datasets["rejects"] = md
+	return nil
+}
+
+// publishRunFile copies a stage's one staged file into the run's folder.
+func publishRunFile(ctx context.Context, rc *RunContext, m *Manifest, name string, files []columnar.FileInfo) error {
+	if len(files) != 1 {
+		return nil
+	}
+	dst := RunPrefix(rc.RunID) + name
+	if err := storage.Copy(ctx, rc.Work, files[0].Key, rc.Output, dst); err != nil {
+		return fmt.Errorf("publish %s: %w", name, err)
+	}
+	m.RunFiles = append(m.RunFiles, dst)
 	return nil
 }
 

@@ -109,7 +109,7 @@ func evalErr(err error) error {
 
 func newExplainCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
 	f := &runFlags{}
-	var pair string
+	var pair, htmlOut string
 	cmd := &cobra.Command{
 		Use:   "explain",
 		Short: "Show how the match weight of two records adds up, comparison by comparison",
@@ -123,21 +123,32 @@ func newExplainCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := stages.ExplainPair(cmd.Context(), rc, strings.TrimSpace(l), strings.TrimSpace(r), stdout); err != nil {
+			ex, err := stages.PairExplanation(cmd.Context(), rc, strings.TrimSpace(l), strings.TrimSpace(r))
+			if err != nil {
 				return failedErr(err)
+			}
+			if err := ex.WriteText(stdout); err != nil {
+				return failedErr(err)
+			}
+			if htmlOut != "" {
+				if err := writeWaterfall(htmlOut, ex); err != nil {
+					return failedErr(err)
+				}
+				fmt.Fprintf(stdout, "\nwaterfall chart: %s\n", htmlOut)
 			}
 			return nil
 		},
 	}
 	addRunFlags(cmd, f)
 	cmd.Flags().StringVar(&pair, "pair", "", "two record ids, ID1,ID2")
+	cmd.Flags().StringVar(&htmlOut, "html", "", "also write the waterfall as a chart to this HTML file")
 	return cmd
 }
 
 // newScoreCmd is the score stage command, which can also explain one
 // entity's points instead of running the stage.
 func newScoreCmd(g *globalFlags, stdout, stderr io.Writer, st etl.Stage) *cobra.Command {
-	cmd := newStageCmd(g, stderr, st)
+	cmd := newStageCmd(g, stdout, stderr, st)
 	var entity string
 	run := cmd.RunE
 	cmd.Flags().StringVar(&entity, "explain", "", "print how this entity's fit and engagement points added up, instead of running the stage")

@@ -132,15 +132,16 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErr(fmt.Errorf("%w (see `%s --help`)", err, c.CommandPath()))
 	})
-	root.AddCommand(newRunCmd(g, stderr))
+	root.AddCommand(newRunCmd(g, stdout, stderr))
 	for _, st := range stageCommands() {
 		if st.Name() == "score" {
 			root.AddCommand(newScoreCmd(g, stdout, stderr, st))
 			continue
 		}
-		root.AddCommand(newStageCmd(g, stderr, st))
+		root.AddCommand(newStageCmd(g, stdout, stderr, st))
 	}
 	root.AddCommand(newEvalCmd(g, stdout, stderr))
+	root.AddCommand(newReportCmd(g, stdout, stderr))
 	root.AddCommand(newExplainCmd(g, stdout, stderr))
 	root.AddCommand(newStateCmd(g, stdout, stderr))
 	root.AddCommand(newConfigCmd(stdout))

@@ -33,7 +33,7 @@ func addRunFlags(cmd *cobra.Command, f *runFlags) {
 	cmd.Flags().BoolVar(&f.fullRefresh, "full-refresh", false, "rebuild from every object of every source instead of only new or changed ones; entity ids are kept")
 }
 
-func newRunCmd(g *globalFlags, stderr io.Writer) *cobra.Command {
+func newRunCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
 	f := &runFlags{}
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -51,9 +51,11 @@ func newRunCmd(g *globalFlags, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			defer release()
+			start := time.Now()
 			if err := etl.RunPipeline(ctx, rc, stages.Pipeline()); err != nil {
 				return failedErr(err)
 			}
+			printRunSummary(ctx, stdout, rc, time.Since(start))
 			return nil
 		},
 	}
@@ -71,7 +73,7 @@ func stageSummary(st etl.Stage) string {
 	return "Run the " + st.Name() + " stage"
 }
 
-func newStageCmd(g *globalFlags, stderr io.Writer, st etl.Stage) *cobra.Command {
+func newStageCmd(g *globalFlags, stdout, stderr io.Writer, st etl.Stage) *cobra.Command {
 	f := &runFlags{}
 	cmd := &cobra.Command{
 		Use:   st.Name(),
@@ -89,9 +91,12 @@ func newStageCmd(g *globalFlags, stderr io.Writer, st etl.Stage) *cobra.Command 
 				return err
 			}
 			defer release()
-			if _, err := etl.RunStage(ctx, rc, st); err != nil {
+			start := time.Now()
+			res, err := etl.RunStage(ctx, rc, st)
+			if err != nil {
 				return failedErr(err)
 			}
+			printStageSummary(ctx, stdout, rc, res, time.Since(start))
 			return nil
 		},
 	}

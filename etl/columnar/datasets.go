@@ -91,3 +91,19 @@ func StoreRecordsSchema(cols []string) *arrow.Schema {
 	}
 	return arrow.NewSchema(append(fields, g.Fields()[1:1+len(cols)]...), nil)
 }
+
+// ProfileSchema is the published `profile` dataset: long format, one row
+// per metric, so that BI charts a metric across nights with a filter.
+// Source is "*" for the whole dataset; key names a metric's subject (a top
+// value, a pattern, a blocking rule, a lead rank) and text a readable
+// form of the value where there is one (a date).
+var ProfileSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "run_id", Type: arrow.BinaryTypes.String},
+	{Name: "dataset", Type: arrow.BinaryTypes.String},
+	{Name: "source", Type: arrow.BinaryTypes.String},
+	{Name: "column", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "metric", Type: arrow.BinaryTypes.String},
+	{Name: "key", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "value", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "text", Type: arrow.BinaryTypes.String, Nullable: true},
+}, nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -13,8 +14,9 @@ import (
 )
 
 // ColumnStrings renders a column as strings into out (len(out) values,
-// already "" where null); it returns false for types that have no
-// single-text form (lists), which HasText tells beforehand.
+// already "" where null), a list of strings as its items joined by
+// ListSeparator; it returns false for types that have no single-text form
+// (other lists, structs), which HasText tells beforehand.
 func ColumnStrings(a arrow.Array, out []string) bool {
 	n := len(out)
 	switch c := a.(type) {
@@ -50,6 +52,11 @@ func ColumnStrings(a arrow.Array, out []string) bool {
 				out[i] = strconv.FormatInt(c.Value(i), 10)
 			}
 		}
+	case *array.List:
+		if _, ok := c.ListValues().(*array.String); !ok {
+			return false
+		}
+		ListStrings(c, ListSeparator, out)
 	default:
 		return false
 	}
@@ -66,11 +73,47 @@ func NamedStrings(rec arrow.Record, name string) []string {
 	return vals
 }
 
-// HasText reports whether ColumnStrings can render a column.
+// ListSeparator joins a list<string> value's items into one text value
+// (ListStrings) and splits it again (AppendText); it is
+// dedupe.ListSeparator, the separator of multi-valued table values.
+const ListSeparator = "|"
+
+// ListStrings writes each list<string> row's items joined by sep into out
+// (a null or empty list stays ""); other lists are left alone.
+func ListStrings(l *array.List, sep string, out []string) {
+	vs, ok := l.ListValues().(*array.String)
+	if !ok {
+		return
+	}
+	var b strings.Builder
+	for i := range out {
+		if !l.IsValid(i) {
+			continue
+		}
+		lo, hi := l.ValueOffsets(i)
+		if lo == hi {
+			continue
+		}
+		b.Reset()
+		for k := lo; k < hi; k++ {
+			if k > lo {
+				b.WriteString(sep)
+			}
+			b.WriteString(vs.Value(int(k)))
+		}
+		out[i] = b.String()
+	}
+}
+
+// HasText reports whether ColumnStrings can render a column: strings,
+// numbers, timestamps and lists of strings (items joined by ListSeparator).
 func HasText(a arrow.Array) bool {
-	switch a.(type) {
+	switch c := a.(type) {
 	case *array.String, *array.Timestamp, *array.Float64, *array.Int64:
 		return true
+	case *array.List:
+		_, ok := c.ListValues().(*array.String)
+		return ok
 	}
 	return false
 }
@@ -102,6 +145,15 @@ func AppendText(fb array.Builder, v string) {
 	case *array.Int64Builder:
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			b.Append(n)
+		} else {
+			b.AppendNull()
+		}
+	case *array.ListBuilder:
+		if vb, ok := b.ValueBuilder().(*array.StringBuilder); ok {
+			b.Append(true)
+			for _, item := range strings.Split(v, ListSeparator) {
+				vb.Append(item)
+			}
 		} else {
 			b.AppendNull()
 		}

@@ -45,7 +45,7 @@ func (d Dedupe) goldenSplitRows() int {
 
 // notGolden are normalized columns that describe one source row, not a person.
 var notGolden = map[string]bool{
-	"record_id": true, "source": true, columnar.ColSourceObject: true, columnar.ColSourceLine: true, "dq_issues": true,
+	"record_id": true, "source": true, columnar.ColSourceObject: true, columnar.ColSourceLine: true,
 }
 
 // loadNormalized reads the run's normalized records as a dedupe table,
@@ -211,6 +211,19 @@ func dedupeModel(ctx context.Context, rc *etl.RunContext, t *dedupe.Table, s ded
 	}
 	rc.Log.Info("dedupe model trained", "prior", report.Prior, "u_sample_pairs", report.USamplePairs,
 		"untrained_comparisons", len(report.Untrained), "duration_ms", time.Since(start).Milliseconds())
+	for _, r := range report.Rules {
+		if r.Iterations > 0 && !r.Converged {
+			last := 0.0
+			if len(r.Deltas) > 0 {
+				last = r.Deltas[len(r.Deltas)-1]
+			}
+			rc.Log.Warn("EM did not converge: the m values this rule trained may be unreliable (raise dedupe.em_max_iterations or check the rule)",
+				"rule", r.Rule, "iterations", r.Iterations, "last_change", last, "tolerance", s.Resolved().EMTolerance)
+		}
+	}
+	if len(report.Untrained) > 0 {
+		rc.Log.Warn("comparisons no training rule could estimate keep their starting m values", "comparisons", report.Untrained)
+	}
 	return m, report, nil
 }
 

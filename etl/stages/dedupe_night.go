@@ -329,7 +329,7 @@ func (d Dedupe) settle(ctx context.Context, rc *etl.RunContext, u *dedupe.Table,
 		return dedupeOutputs{}, fmt.Errorf("entity ids: clustering does not fit the table")
 	}
 	priority := sourcePriorities(rc.Config, u.Cols["source"])
-	golden, err := dedupe.Survive(u, clusters, ids, dedupe.SurviveOptions{Rules: model.Settings.Survivorship, Priority: priority})
+	golden, err := dedupe.Survive(u, clusters, ids, dedupe.SurviveOptions{Rules: survivorship(model.Settings.Survivorship), Priority: priority})
 	if err != nil {
 		return dedupeOutputs{}, fmt.Errorf("survivorship: %w", err)
 	}
@@ -369,4 +369,18 @@ func saveDedupeModel(ctx context.Context, rc *etl.RunContext, model *dedupe.Mode
 	}
 	files[etl.StorePrefix+storeModelPart] = []columnar.FileInfo{{Key: key, Bytes: int64(buf.Len())}}
 	return nil
+}
+
+// survivorship is the model's rules with dq_issues, unless set, the union
+// of the records' codes: the data contract's contacts carry them all.
+func survivorship(r dedupe.Survivorship) dedupe.Survivorship {
+	if _, ok := r.Fields["dq_issues"]; ok {
+		return r
+	}
+	fields := map[string]string{"dq_issues": dedupe.SurviveUnion}
+	for k, v := range r.Fields {
+		fields[k] = v
+	}
+	r.Fields = fields
+	return r
 }

@@ -114,7 +114,7 @@ func (h *rowHasher) sum() uint64 {
 
 // goldenHashSkip are golden columns that describe bookkeeping, not the
 // person: they change without the entity changing.
-var goldenHashSkip = map[string]bool{"entity_id": true, "first_seen_at": true, "last_seen_at": true, "record_count": true, "source_record_ids": true}
+var goldenHashSkip = map[string]bool{"entity_id": true, "first_seen_at": true, "last_seen_at": true, "record_count": true, "source_record_ids": true, "dq_issues": true}
 
 // goldenHashes hashes golden records g (rowHasher).
 func goldenHashes(g *dedupe.Golden) []uint64 {

@@ -63,7 +63,7 @@ func loadTable(ctx context.Context, s storage.Store, files []columnar.FileInfo, 
 		for _, pf := range pfs {
 			if sc, err := pf.Schema(); err == nil {
 				for _, f := range sc.Fields() {
-					if keep(f.Name) && f.Type.ID() != arrow.LIST {
+					if keep(f.Name) && (f.Type.ID() != arrow.LIST || f.Type.(*arrow.ListType).Elem().ID() == arrow.STRING) {
 						column(f.Name)
 					}
 				}

@@ -2,12 +2,7 @@ package stages
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/leadsmith/leadsmith/etl"
@@ -15,40 +10,12 @@ import (
 	"github.com/leadsmith/leadsmith/internal/testenv"
 )
 
-type duckResult struct {
-	Columns []string         `json:"columns"`
-	Types   []string         `json:"types"`
-	Rows    []map[string]any `json:"rows"`
-}
+type duckResult = testenv.DuckResult
 
-// duckQuery runs SQL through DuckDB (the npm package that scripts/test.sh
-// installs). Without it the test is skipped on a developer's machine and
-// fails in CI, where it must be present.
+// duckQuery runs SQL through DuckDB (testenv.DuckQuery).
 func duckQuery(t *testing.T, sql ...string) []duckResult {
 	t.Helper()
-	root := testenv.RepoRoot(t)
-	if _, err := os.Stat(filepath.Join(root, "node_modules", "@duckdb", "node-api")); err != nil {
-		testenv.Missing(t, "DuckDB (@duckdb/node-api) is not installed in %s: scripts/setup-test-tools.sh installs it with npm", root)
-	}
-	cmd := exec.Command("node", append([]string{filepath.Join(root, "scripts", "duckdb-query.mjs")}, sql...)...)
-	cmd.Dir = root
-	out, err := cmd.Output()
-	if err != nil {
-		stderr := ""
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("duckdb: %v: %s", err, stderr)
-	}
-	var res []duckResult
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		var r duckResult
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatalf("duckdb output %q: %v", line, err)
-		}
-		res = append(res, r)
-	}
-	return res
+	return testenv.DuckQuery(t, sql...)
 }
 
 // TestReadback_DuckDB reads the published layout the way a BI tool does:

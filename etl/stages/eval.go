@@ -128,21 +128,31 @@ func (r *EvalReport) WriteText(w io.Writer, workURI string) {
 	fmt.Fprintf(w, "\nprecision-recall chart: %s/%s\n", strings.TrimSuffix(workURI, "/"), r.ChartKey)
 }
 
-// ExplainPair prints the match-weight waterfall of two records of the run,
-// named "source/record_id" or by a record_id that is unique in the run.
+// ExplainPair prints the match-weight waterfall of two records of the run.
 func ExplainPair(ctx context.Context, rc *etl.RunContext, left, right string, w io.Writer) error {
+	ex, err := PairExplanation(ctx, rc, left, right)
+	if err != nil {
+		return err
+	}
+	return ex.WriteText(w)
+}
+
+// PairExplanation scores two records of the run (record ids, or
+// source/record_id) with the model dedupe used and returns the waterfall.
+func PairExplanation(ctx context.Context, rc *etl.RunContext, left, right string) (dedupe.Explanation, error) {
+	var none dedupe.Explanation
 	r, err := rc.Work.Open(ctx, rc.StagePrefix("dedupe")+"model.json")
 	if err != nil {
-		return fmt.Errorf("no trained model for run %s (run `leadsmith dedupe` first): %w", rc.RunID, err)
+		return none, fmt.Errorf("no trained model for run %s (run `leadsmith dedupe` first): %w", rc.RunID, err)
 	}
 	model, err := dedupe.LoadModel(r)
 	r.Close()
 	if err != nil {
-		return err
+		return none, err
 	}
 	raw, err := loadNormalized(ctx, rc)
 	if err != nil {
-		return err
+		return none, err
 	}
 	t := resolveVersions(raw).t
 	find := func(id string) (int, error) {
@@ -162,19 +172,15 @@ func ExplainPair(ctx context.Context, rc *etl.RunContext, left, right string, w 
 	}
 	i, err := find(left)
 	if err != nil {
-		return err
+		return none, err
 	}
 	j, err := find(right)
 	if err != nil {
-		return err
+		return none, err
 	}
 	scorer, err := dedupe.NewScorer(model, t)
 	if err != nil {
-		return err
+		return none, err
 	}
-	ex, err := scorer.Explain(i, j)
-	if err != nil {
-		return err
-	}
-	return ex.WriteText(w)
+	return scorer.Explain(i, j)
 }

@@ -1,8 +1,12 @@
 package stages
 
 import (
+	"context"
+
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/extract"
+	"github.com/leadsmith/leadsmith/etl/profiling"
+	"github.com/leadsmith/leadsmith/report"
 )
 
 // Pipeline is the ordered list of stages that `leadsmith run` executes,
@@ -10,8 +14,23 @@ import (
 // of each, and publish asks each what it publishes. A new stage slots in
 // here; the runner does not change.
 func Pipeline() []etl.Stage {
-	stages := []etl.Stage{extract.Stage{}, Normalize{}, Dedupe{}, Enrich{}, Score{}}
+	stages := []etl.Stage{extract.Stage{}, Normalize{}, Dedupe{}, Enrich{}, Score{}, profiling.Stage{Evaluate: evaluateForReport}}
 	return append(stages, etl.Publish{Stages: stages})
+}
+
+// evaluateForReport is Evaluate in the report's terms: the clustering's
+// pairwise precision, recall and F1, and the precision-recall curve over
+// the threshold sweep.
+func evaluateForReport(ctx context.Context, rc *etl.RunContext, truthColumn string) (*report.Eval, error) {
+	er, err := Evaluate(ctx, rc, truthColumn)
+	if err != nil {
+		return nil, err
+	}
+	ev := &report.Eval{TruthColumn: truthColumn, Precision: er.Metrics.Precision, Recall: er.Metrics.Recall, F1: er.Metrics.F1}
+	for _, p := range er.Sweep {
+		ev.Curve = append(ev.Curve, report.PRPoint{Threshold: p.Threshold, Precision: p.Precision, Recall: p.Recall})
+	}
+	return ev, nil
 }
 
 // Publishes implements Publisher.

@@ -326,7 +326,7 @@ func TestPublish_CrashLeavesNoSuccessAndRerunCompletes(t *testing.T) {
 		}
 		after := readManifest(t, rc)
 		keys := listKeys(t, rc.Output)
-		want := 2 // manifest + _SUCCESS
+		want := 2 + len(after.RunFiles) // manifest, _SUCCESS, report.html and .json
 		for _, d := range after.Datasets {
 			want += len(d.Files)
 		}

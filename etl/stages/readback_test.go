@@ -56,6 +56,8 @@ func TestReadback_XitongsysParquetGo(t *testing.T) {
 					"account_stage": parquet.Type_BYTE_ARRAY, "is_target": parquet.Type_BOOLEAN}
 			case "routing":
 				col, want = "entity_id", map[string]parquet.Type{"entity_id": parquet.Type_BYTE_ARRAY, "lead_rank": parquet.Type_BYTE_ARRAY, "queue": parquet.Type_BYTE_ARRAY}
+			case "profile":
+				col, want = "metric", map[string]parquet.Type{"dataset": parquet.Type_BYTE_ARRAY, "metric": parquet.Type_BYTE_ARRAY, "value": parquet.Type_DOUBLE}
 			}
 			for col, typ := range want {
 				el := types[col]

@@ -65,7 +65,7 @@ func TestRunPipeline_SkipsOnlyWhatIsStale(t *testing.T) {
 	}
 	rc.Config.Dedupe = *node.Content[0]
 	afterThreshold := attempts(t, rc)
-	assertRedone(t, "a dedupe.threshold change", redone(again, afterThreshold), "dedupe", "enrich", "score", "publish")
+	assertRedone(t, "a dedupe.threshold change", redone(again, afterThreshold), "dedupe", "enrich", "score", "profile", "publish")
 
 	// Normalize re-run alone makes the next run redo what reads it.
 	if _, err := etl.RunStage(context.Background(), rc, Normalize{}); err != nil {
@@ -76,7 +76,7 @@ func TestRunPipeline_SkipsOnlyWhatIsStale(t *testing.T) {
 	if afterNormalize["normalize"] != norm.Attempt {
 		t.Fatal("the run redid normalize although its output was valid")
 	}
-	assertRedone(t, "a run after `leadsmith normalize`", redone(afterThreshold, afterNormalize), "normalize", "dedupe", "enrich", "score", "publish")
+	assertRedone(t, "a run after `leadsmith normalize`", redone(afterThreshold, afterNormalize), "normalize", "dedupe", "enrich", "score", "profile", "publish")
 
 	// A new source object makes extract stale, and so everything after it.
 	src := filepath.Join(filepath.Dir(rc.Config.Path()), "crm", "export.csv")
@@ -95,7 +95,7 @@ func TestRunPipeline_SkipsOnlyWhatIsStale(t *testing.T) {
 	}
 	rc.Config.Sources[0].URI = extra
 	afterObject := attempts(t, rc)
-	assertRedone(t, "a new source object", redone(afterNormalize, afterObject), "extract", "normalize", "dedupe", "enrich", "score", "publish")
+	assertRedone(t, "a new source object", redone(afterNormalize, afterObject), "extract", "normalize", "dedupe", "enrich", "score", "profile", "publish")
 }
 
 func TestRunPipeline_RedoesPublishWhenItsCommitIsGone(t *testing.T) {

@@ -54,6 +54,16 @@ func TestCopyLocalLink(t *testing.T) {
 	if got := get(b, "carried/part-00000.parquet"); got != "night one" {
 		t.Fatalf("deleting the source changed the copy: %q", got)
 	}
+	// Copying again onto a link to the same file leaves no temporary name.
+	put(a, "report.html", "page")
+	for range 2 {
+		if err := Copy(ctx, a, "report.html", b, "runs/report.html"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := root.RemoveTemp(ctx, ""); err != nil || n != 0 {
+		t.Errorf("a repeated copy left %d temporary files (%v)", n, err)
+	}
 	if err := Copy(ctx, a, "store/missing.parquet", b, "x.parquet"); !errorsIsNotExist(err) {
 		t.Fatalf("copy of a missing object: %v, want ErrNotExist", err)
 	}

@@ -262,6 +262,11 @@ func (l *LocalStore) copyFromLocal(ctx context.Context, from *LocalStore, srcKey
 			_ = os.Remove(tmp)
 			return err
 		}
+		// When dst already was a link to the same file, rename leaves both
+		// names in place (POSIX): the temporary one must go.
+		if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 		return nil
 	} else if errors.Is(err, fs.ErrNotExist) {
 		return wrapNotExist(err)

@@ -68,6 +68,7 @@ func Write(dir string, specs []fixtures.SourceSpec, act fixtures.SourceSpec, hea
 		return err
 	}
 	data = append([]byte(header), data...)
+	data = append(data, "profile:\n  # the report measures matching against the generator's truth\n  truth_column: "+fixtures.TrueEntityColumn+"\n"...)
 	data = append(data, fixturesScoreSection...)
 	return os.WriteFile(filepath.Join(dir, "leadsmith.yaml"), data, 0o644)
 }

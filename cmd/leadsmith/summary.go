@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/leadsmith/leadsmith/etl"
+	"github.com/leadsmith/leadsmith/etl/profiling"
+	"github.com/leadsmith/leadsmith/report"
+)
+
+// The summary that `run` and each stage command print on stdout when they
+// succeed: where things are and the night's headline numbers. Logs stay
+// on stderr, so a scheduler can keep both apart.
+
+// location joins a store's configured location and a key for display.
+func location(cfg *etl.Config, loc, key string) string {
+	return strings.TrimSuffix(cfg.Resolve(loc), "/") + "/" + key
+}
+
+// stagedReport reads the report model the profile stage staged, nil when
+// there is none.
+func stagedReport(ctx context.Context, rc *etl.RunContext) *report.Report {
+	var r report.Report
+	if err := etl.ReadJSON(ctx, rc.Work, rc.StagePrefix("profile")+profiling.ReportJSON, &r); err != nil {
+		return nil
+	}
+	return &r
+}
+
+func printRunSummary(ctx context.Context, w io.Writer, rc *etl.RunContext, took time.Duration) {
+	cfg := rc.Config
+	fmt.Fprintf(w, "run %s committed in %s\n", rc.RunID, took.Round(100*time.Millisecond))
+	var m etl.Manifest
+	manifest := etl.RunPrefix(rc.RunID) + "_manifest.json"
+	if err := etl.ReadJSON(ctx, rc.Output, manifest, &m); err != nil {
+		fmt.Fprintf(w, "  manifest  unreadable: %v\n", err)
+		return
+	}
+	fmt.Fprintf(w, "  outputs   %s (run_date=%s)\n", location(cfg, cfg.Output, ""), m.RunDate)
+	fmt.Fprintf(w, "  manifest  %s\n", location(cfg, cfg.Output, manifest))
+	for _, f := range m.RunFiles {
+		if strings.HasSuffix(f, profiling.ReportHTML) {
+			fmt.Fprintf(w, "  report    %s\n", location(cfg, cfg.Output, f))
+		}
+	}
+	var read, rejected int64
+	for _, s := range m.Sources {
+		read += s.RowsRead
+		rejected += s.RowsRejected
+	}
+	fmt.Fprintf(w, "  rows      %s read, %s rejected (%s in rejects)\n", group(read), group(rejected), group(m.Datasets["rejects"].Rows))
+	fmt.Fprintf(w, "  contacts  %s\n", group(m.Datasets["contacts"].Rows))
+	if r := stagedReport(ctx, rc); r != nil {
+		fmt.Fprintf(w, "  entities  %s\n", group(r.Run.Entities))
+		if r.Funnel != nil {
+			fmt.Fprintf(w, "  MQLs      %s (SLA due within 24 h: %s)\n", group(r.Funnel.MQLs), group(r.Funnel.SLADue24h))
+		}
+		for _, warn := range r.Run.Warnings {
+			fmt.Fprintf(w, "  warning   %s\n", warn)
+		}
+	}
+}
+
+func printStageSummary(ctx context.Context, w io.Writer, rc *etl.RunContext, res *etl.StageResult, took time.Duration) {
+	cfg := rc.Config
+	fmt.Fprintf(w, "stage %s committed for run %s in %s\n", res.Stage, rc.RunID, took.Round(100*time.Millisecond))
+	if res.Stage == "publish" {
+		fmt.Fprintf(w, "  outputs   %s\n", location(cfg, cfg.Output, ""))
+		fmt.Fprintf(w, "  manifest  %s\n", location(cfg, cfg.Output, etl.RunPrefix(rc.RunID)+"_manifest.json"))
+	} else {
+		fmt.Fprintf(w, "  staged    %s\n", location(cfg, cfg.Work, rc.StagePrefix(res.Stage)))
+	}
+	fmt.Fprintf(w, "  rows      %s in, %s out, %s rejected\n", group(res.RowsIn), group(res.RowsOut), group(res.RowsRejected))
+	if r := stagedReport(ctx, rc); r != nil && res.Stage == "profile" {
+		fmt.Fprintf(w, "  report    %s\n", location(cfg, cfg.Work, rc.StagePrefix("profile")+profiling.ReportHTML))
+		fmt.Fprintf(w, "  entities  %s\n", group(r.Run.Entities))
+		if r.Funnel != nil {
+			fmt.Fprintf(w, "  MQLs      %s\n", group(r.Funnel.MQLs))
+		}
+	} else if res.Stage != "publish" {
+		fmt.Fprintf(w, "  report    run `leadsmith profile --run-id %s` for %s\n", rc.RunID, profiling.ReportHTML)
+	}
+}
+
+// group formats n with thousands separators.
+func group(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
