@@ -22,6 +22,8 @@ var DefaultSweepThresholds = []float64{0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.
 // result against truth, so one prediction serves the whole curve.
 func Sweep(p *Pairs, truth []string, thresholds []float64, maxClusterSize int) ([]SweepPoint, error) {
 	out := make([]SweepPoint, 0, len(thresholds))
+	entity, entities := internTruth(truth)
+	var scratch evalScratch
 	for _, thr := range thresholds {
 		if !(thr > 0 && thr <= 1) {
 			return nil, fmt.Errorf("sweep: threshold %v must be in (0,1]", thr)
@@ -30,7 +32,10 @@ func Sweep(p *Pairs, truth []string, thresholds []float64, maxClusterSize int) (
 		if err != nil {
 			return nil, fmt.Errorf("sweep at %v: %w", thr, err)
 		}
-		m, err := Evaluate(c.Cluster, truth)
+		if len(c.Cluster) != len(truth) {
+			return nil, fmt.Errorf("sweep at %v: %d cluster labels for %d truth labels", thr, len(c.Cluster), len(truth))
+		}
+		m, err := evaluateEntities(c.Cluster, entity, entities, &scratch)
 		if err != nil {
 			return nil, fmt.Errorf("sweep at %v: %w", thr, err)
 		}

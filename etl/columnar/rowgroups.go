@@ -6,8 +6,6 @@ import (
 	"io"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/memory"
-	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 	"github.com/leadsmith/leadsmith/etl/storage"
 	"golang.org/x/sync/errgroup"
@@ -46,13 +44,10 @@ func RowGroupsOf(ctx context.Context, s storage.Store, files []FileInfo) ([]RowG
 
 // EachBatchOfGroups calls fn for every record batch of the row groups, in
 // order; the next batch is decoded on another goroutine while fn works.
-// The record is released after fn returns.
-//
-// A string column whose every page is dictionary-encoded with a small
-// dictionary (at most smallDict bytes compressed, in every row group of
-// its file; 0: none) arrives as a dictionary array: a pass that counts
-// values then neither copies each row's string nor looks it up.
-func EachBatchOfGroups(ctx context.Context, s storage.Store, groups []RowGroup, smallDict int64, fn func(arrow.Record) error) error {
+// With columns given, only those top-level columns are read (a file's
+// columns that are not among them are never decoded). The record is
+// released after fn returns.
+func EachBatchOfGroups(ctx context.Context, s storage.Store, groups []RowGroup, columns []string, fn func(arrow.Record) error) error {
 	g, gctx := errgroup.WithContext(ctx)
 	ahead := make(chan arrow.Record, 1)
 	g.Go(func() error {
@@ -69,11 +64,11 @@ func EachBatchOfGroups(ctx context.Context, s storage.Store, groups []RowGroup, 
 					pf.Close()
 				}
 				var err error
-				if pf, err = openSmallDicts(gctx, s, rg.File.Key, smallDict); err != nil {
+				if pf, err = OpenParquet(gctx, s, rg.File.Key); err != nil {
 					return err
 				}
 			}
-			if err := pf.eachGroup(gctx, rg.Index, ahead); err != nil {
+			if err := pf.eachGroup(gctx, rg.Index, columns, ahead); err != nil {
 				return err
 			}
 		}
@@ -92,9 +87,25 @@ func EachBatchOfGroups(ctx context.Context, s storage.Store, groups []RowGroup, 
 	return g.Wait()
 }
 
-// eachGroup sends the batches of row group g to out, each retained.
-func (p *ParquetFile) eachGroup(ctx context.Context, g int, out chan<- arrow.Record) error {
-	rr, err := p.fr.GetRecordReader(ctx, nil, []int{g})
+// eachGroup sends the batches of row group g (the named columns; nil:
+// all) to out, each retained.
+func (p *ParquetFile) eachGroup(ctx context.Context, g int, columns []string, out chan<- arrow.Record) error {
+	var leaves []int
+	if columns != nil {
+		want := map[string]bool{}
+		for _, c := range columns {
+			want[c] = true
+		}
+		for _, f := range p.fr.Manifest.Fields {
+			if want[f.Field.Name] {
+				leaves = appendLeaves(leaves, f)
+			}
+		}
+		if len(leaves) == 0 {
+			return nil
+		}
+	}
+	rr, err := p.fr.GetRecordReader(ctx, leaves, []int{g})
 	if err != nil {
 		return fmt.Errorf("read %s: %w", p.key, err)
 	}
@@ -115,61 +126,15 @@ func (p *ParquetFile) eachGroup(ctx context.Context, g int, out chan<- arrow.Rec
 	return nil
 }
 
-// dictionaryPage is the Parquet format's PageType DICTIONARY_PAGE (arrow
-// keeps the enum in an internal package).
-const dictionaryPage = 2
-
-// openSmallDicts opens a file reading its small-dictionary string columns
-// as dictionaries (see EachBatchOfGroups).
-func openSmallDicts(ctx context.Context, s storage.Store, key string, smallDict int64) (*ParquetFile, error) {
-	pf, err := OpenParquet(ctx, s, key)
-	if err != nil || smallDict <= 0 {
-		return pf, err
+// appendLeaves appends the Parquet leaf columns of a field (a list has its
+// items' leaf) to leaves. (A list's own ColIndex is 0, not -1, so
+// SchemaField.IsLeaf cannot tell it from column 0.)
+func appendLeaves(leaves []int, f pqarrow.SchemaField) []int {
+	if len(f.Children) == 0 {
+		return append(leaves, f.ColIndex)
 	}
-	props := pqarrow.ArrowReadProperties{Parallel: false, BatchSize: BatchRows}
-	sc := pf.pf.MetaData().Schema
-	dicts := false
-	for i := 0; i < sc.NumColumns(); i++ {
-		c := sc.Column(i)
-		if c.PhysicalType() == parquet.Types.ByteArray && c.MaxRepetitionLevel() == 0 && smallDictPages(pf, i, smallDict) {
-			props.SetReadDict(i, true)
-			dicts = true
-		}
+	for _, c := range f.Children {
+		leaves = appendLeaves(leaves, c)
 	}
-	if !dicts {
-		return pf, nil
-	}
-	fr, err := pqarrow.NewFileReader(pf.pf, props, memory.DefaultAllocator)
-	if err != nil {
-		pf.Close()
-		return nil, fmt.Errorf("read parquet %s: %w", key, err)
-	}
-	pf.fr = fr
-	return pf, nil
-}
-
-// smallDictPages reports whether every data page of column i, in every
-// row group, is dictionary-encoded, with a dictionary page of at most
-// limit bytes. (Arrow reads a column that fell back to plain pages as
-// dictionaries only in chunks that no single batch can hold.)
-func smallDictPages(pf *ParquetFile, i int, limit int64) bool {
-	for g := 0; g < pf.pf.NumRowGroups(); g++ {
-		cc, err := pf.pf.MetaData().RowGroup(g).ColumnChunk(i)
-		if err != nil || !cc.HasDictionaryPage() || cc.DataPageOffset()-cc.DictionaryPageOffset() > limit {
-			return false
-		}
-		stats := cc.EncodingStats()
-		if len(stats) == 0 {
-			return false
-		}
-		for _, st := range stats {
-			if st.PageType == dictionaryPage {
-				continue
-			}
-			if st.Encoding != parquet.Encodings.RLEDict && st.Encoding != parquet.Encodings.PlainDict {
-				return false
-			}
-		}
-	}
-	return true
+	return leaves
 }

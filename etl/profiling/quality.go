@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/profile"
@@ -15,8 +14,9 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// lineage columns say where a row came from, not what it holds.
-var lineage = map[string]bool{columnar.ColSourceObject: true, columnar.ColSourceLine: true}
+// lineage columns say where a row came from, not what it holds: they are
+// not read.
+var lineage = map[string]bool{columnar.ColSourceObject: true, columnar.ColSourceLine: true, "source_record_ids": true}
 
 // shaped are the columns whose value shapes are profiled: identifiers as
 // the sources wrote them. Their normalized forms (email_norm, phone_e164)
@@ -58,17 +58,17 @@ func qualitySection(ctx context.Context, rc *etl.RunContext, committed map[strin
 	} else if st := committed["dedupe"]; st != nil {
 		sets = append(sets, profiled{name: "golden", files: st.Datasets["golden"], counts: counts, opts: profile.Options{Identifier: shaped}})
 	}
-	for _, set := range sets {
-		start := time.Now()
-		d, c, err := profileFiles(ctx, rc, set)
-		if err != nil {
-			return q, nil, fmt.Errorf("profile %s: %w", set.name, err)
+	start := time.Now()
+	profiles, counted, err := profileAll(ctx, rc, sets)
+	if err != nil {
+		return q, nil, err
+	}
+	rc.Log.Info("datasets profiled", "datasets", len(sets), "duration_ms", time.Since(start).Milliseconds())
+	for k, set := range sets {
+		d := profiles[k]
+		if counted[k] != nil {
+			cc = counted[k]
 		}
-		if c != nil {
-			cc = c
-		}
-		rc.Log.Info("dataset profiled", "dataset", set.name, "files", len(set.files), "columns", len(d.Columns()),
-			"duration_ms", time.Since(start).Milliseconds())
 		for _, m := range d.Metrics() {
 			*rows = append(*rows, metricRow{dataset: m.Dataset, source: m.Source, column: m.Column, metric: m.Metric, key: m.Key, value: m.Value, text: m.Text})
 		}
@@ -92,80 +92,94 @@ func qualitySection(ctx context.Context, rc *etl.RunContext, committed map[strin
 // its share of the row groups (group k goes to part k mod partitions) and
 // its own profile, and the parts merge in order. A fixed number, not the
 // core count, so that the approximate figures (sketches merged in order)
-// are the same on every machine; up to GOMAXPROCS parts run at once.
+// are the same on every machine. The parts of every dataset share one
+// pool of GOMAXPROCS workers, so no core waits for a dataset's last part.
 const partitions = 4
 
-// smallDict: string columns with dictionaries up to this size are read as
-// dictionary arrays (columnar.EachBatchOfGroups), so their values are
-// counted once per distinct value instead of once per row.
-const smallDict = 64 << 10
-
-// profileFiles profiles a dataset's files (see partitions).
-func profileFiles(ctx context.Context, rc *etl.RunContext, set profiled) (*profile.Dataset, *contactCounts, error) {
-	groups, err := columnar.RowGroupsOf(ctx, rc.Work, set.files)
-	if err != nil {
-		return nil, nil, err
-	}
-	parts := make([]*profile.Dataset, partitions)
-	counts := make([]*contactCounts, partitions)
+// profileAll profiles the datasets (see partitions); it returns each one's
+// profile and, for a set that counts the funnel, its counts.
+func profileAll(ctx context.Context, rc *etl.RunContext, sets []profiled) ([]*profile.Dataset, []*contactCounts, error) {
+	parts := make([][]*profile.Dataset, len(sets))
+	counts := make([][]*contactCounts, len(sets))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for p := range partitions {
-		parts[p] = profile.NewDataset(set.name, set.opts)
-		if set.counts != nil {
-			counts[p] = set.counts()
+	for k, set := range sets {
+		groups, err := columnar.RowGroupsOf(ctx, rc.Work, set.files)
+		if err != nil {
+			return nil, nil, fmt.Errorf("profile %s: %w", set.name, err)
 		}
-		var share []columnar.RowGroup
-		for k := p; k < len(groups); k += partitions {
-			share = append(share, groups[k])
+		cols, err := profiledColumns(ctx, rc, set.files)
+		if err != nil {
+			return nil, nil, fmt.Errorf("profile %s: %w", set.name, err)
 		}
-		g.Go(func() error {
-			return columnar.EachBatchOfGroups(gctx, rc.Work, share, smallDict, func(rec arrow.Record) error {
-				if counts[p] != nil {
-					if err := counts[p].observe(rec); err != nil {
-						return err
+		parts[k] = make([]*profile.Dataset, partitions)
+		counts[k] = make([]*contactCounts, partitions)
+		for p := range partitions {
+			d := profile.NewDataset(set.name, set.opts)
+			parts[k][p] = d
+			var cc *contactCounts
+			if set.counts != nil {
+				cc = set.counts()
+				counts[k][p] = cc
+			}
+			var share []columnar.RowGroup
+			for i := p; i < len(groups); i += partitions {
+				share = append(share, groups[i])
+			}
+			g.Go(func() error {
+				err := columnar.EachBatchOfGroups(gctx, rc.Work, share, cols, func(rec arrow.Record) error {
+					if cc != nil {
+						if err := cc.observe(rec); err != nil {
+							return err
+						}
 					}
+					return d.Add(rec)
+				})
+				if err != nil {
+					return fmt.Errorf("profile %s: %w", set.name, err)
 				}
-				r := withoutLineage(rec)
-				if r != rec {
-					defer r.Release()
-				}
-				return parts[p].Add(r)
+				return nil
 			})
-		})
+		}
 	}
 	if err := g.Wait(); err != nil {
 		return nil, nil, err
 	}
-	for _, p := range parts[1:] {
-		parts[0].Merge(p)
-	}
-	if set.counts != nil {
-		for _, c := range counts[1:] {
-			counts[0].merge(c)
+	out := make([]*profile.Dataset, len(sets))
+	outCounts := make([]*contactCounts, len(sets))
+	for k := range sets {
+		out[k] = parts[k][0]
+		for _, p := range parts[k][1:] {
+			out[k].Merge(p)
+		}
+		outCounts[k] = counts[k][0]
+		for _, c := range counts[k][1:] {
+			if c != nil {
+				outCounts[k].merge(c)
+			}
 		}
 	}
-	return parts[0], counts[0], nil
+	return out, outCounts, nil
 }
 
-// withoutLineage drops the lineage columns from rec: the same arrays in a
-// new record, which the caller releases when it is not rec.
-func withoutLineage(rec arrow.Record) arrow.Record {
-	var keep []int
-	for j, f := range rec.Schema().Fields() {
-		if !lineage[f.Name] {
-			keep = append(keep, j)
+// profiledColumns are the columns of a dataset's files that are profiled:
+// all but lineage.
+func profiledColumns(ctx context.Context, rc *etl.RunContext, files []columnar.FileInfo) ([]string, error) {
+	seen := map[string]bool{}
+	var cols []string
+	for _, f := range files {
+		sc, _, err := columnar.ReadParquetSchema(ctx, rc.Work, f.Key)
+		if err != nil {
+			return nil, err
+		}
+		for _, fld := range sc.Fields() {
+			if !lineage[fld.Name] && !seen[fld.Name] {
+				seen[fld.Name] = true
+				cols = append(cols, fld.Name)
+			}
 		}
 	}
-	if len(keep) == int(rec.NumCols()) {
-		return rec
-	}
-	fields := make([]arrow.Field, len(keep))
-	cols := make([]arrow.Array, len(keep))
-	for i, j := range keep {
-		fields[i], cols[i] = rec.Schema().Field(j), rec.Column(j)
-	}
-	return arrowRecord(arrow.NewSchema(fields, nil), cols, rec.NumRows())
+	return cols, nil
 }
 
 // columnProfiles are the report's per-column rows of all of d's rows.
@@ -296,8 +310,4 @@ func countRejects(ctx context.Context, rc *etl.RunContext, committed map[string]
 		}
 	}
 	return out, nil
-}
-
-func arrowRecord(schema *arrow.Schema, cols []arrow.Array, n int64) arrow.Record {
-	return array.NewRecord(schema, cols, n)
 }

@@ -2,6 +2,7 @@ package profiling
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/report"
@@ -43,7 +44,9 @@ func runSection(rc *etl.RunContext, committed map[string]*etl.StageResult) repor
 		}
 		sort.Strings(names)
 		for _, d := range names {
-			if d == "rejects" || len(st.Datasets[d]) == 0 {
+			// The entity store's parts and the report's own files are
+			// bookkeeping, not the night's data.
+			if d == "rejects" || len(st.Datasets[d]) == 0 || strings.HasPrefix(d, etl.StorePrefix) {
 				continue
 			}
 			var rows int64
