@@ -10,6 +10,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/leadsmith/leadsmith/dedupe"
+	"github.com/leadsmith/leadsmith/dedupe/compare"
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"golang.org/x/sync/errgroup"
@@ -95,6 +96,7 @@ func (d Dedupe) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, 
 	t := night.t
 	n := t.Len()
 	rc.Log.Info("dedupe table loaded", "records", n, "columns", len(t.Cols), "superseded_versions", night.superseded, "deleted", len(night.deleted))
+	warnEmptyColumns(rc, settings, t)
 	// Fewer than two records have nothing to match: every record is its
 	// own entity, with no model trained.
 	model := &dedupe.Model{Version: 1, Settings: settings}
@@ -402,4 +404,43 @@ func multiRecordEntities(c *dedupe.Clustering) int {
 		}
 	}
 	return multi
+}
+
+// warnEmptyColumns warns, by name, of every blocking rule and comparison
+// of settings that reads a column no record fills: the rule can find no
+// pair and the comparison learns nothing, which would otherwise pass
+// unseen (a source mapped only some columns; a column normalize could
+// never interpret). A night that matches every record says so; an
+// incremental night's few records leave columns empty as a matter of
+// course, so it does not.
+func warnEmptyColumns(rc *etl.RunContext, s dedupe.Settings, t *dedupe.Table) {
+	if t.Len() == 0 {
+		return
+	}
+	filled := map[string]bool{}
+	for name, vals := range t.Cols {
+		for _, v := range vals {
+			if v != "" {
+				filled[name] = true
+				break
+			}
+		}
+	}
+	for _, r := range append(append([]dedupe.BlockingRule(nil), s.BlockingRules...), s.TrainingBlockingRules...) {
+		for _, k := range r.Keys {
+			if col, _, err := compare.ParseKeyExpr(k); err == nil && !filled[col] {
+				name := r.Name
+				if name == "" {
+					name = strings.Join(r.Keys, " & ")
+				}
+				rc.Log.Warn("a blocking rule reads a column no record fills: it finds no pair", "rule", name, "column", col)
+				break
+			}
+		}
+	}
+	for _, c := range s.Comparisons {
+		if !filled[c.Column] {
+			rc.Log.Warn("a comparison reads a column no record fills: it adds no evidence and cannot be trained", "comparison", c.Name, "column", c.Column)
+		}
+	}
 }
