@@ -29,6 +29,11 @@ func shaped(column string) bool {
 	return false
 }
 
+// normalizedPairs are the raw columns of `normalized` beside the columns
+// normalize makes of them: profile's defaults and the names' match keys.
+var normalizedPairs = append(append([]profile.Pair(nil), profile.DefaultPairs...),
+	profile.Pair{Raw: "first_name", Norm: "first_name_key"}, profile.Pair{Raw: "last_name", Norm: "last_name_key"})
+
 // profiled is one staged dataset to profile.
 type profiled struct {
 	name  string
@@ -50,11 +55,11 @@ func qualitySection(ctx context.Context, rc *etl.RunContext, committed map[strin
 	var sets []profiled
 	if st := committed["normalize"]; st != nil {
 		sets = append(sets, profiled{name: "normalized", files: st.Datasets["normalized"],
-			opts: profile.Options{SourceColumn: "source", Pairs: profile.DefaultPairs, TopN: 20, Identifier: shaped}})
+			opts: profile.Options{SourceColumn: "source", Pairs: normalizedPairs, TopN: 20, Identifier: shaped}})
 	}
 	if st := committed["score"]; st != nil {
 		sets = append(sets, profiled{name: "contacts", files: st.Datasets["contacts"], counts: counts, opts: profile.Options{Identifier: shaped}},
-			profiled{name: "accounts", files: st.Datasets["accounts"], opts: profile.Options{Identifier: shaped}})
+			profiled{name: "accounts", files: st.Datasets["accounts"], opts: profile.Options{SourceColumn: "source", Identifier: shaped}})
 	} else if st := committed["dedupe"]; st != nil {
 		sets = append(sets, profiled{name: "golden", files: st.Datasets["golden"], counts: counts, opts: profile.Options{Identifier: shaped}})
 	}
