@@ -3,6 +3,7 @@ package profiling
 import (
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/report"
@@ -56,9 +57,41 @@ func runSection(rc *etl.RunContext, committed map[string]*etl.StageResult) repor
 			rs.Outputs = append(rs.Outputs, report.Output{Name: name + "/" + d, Path: rc.Config.Resolve(rc.Config.Work) + "/" + rc.DatasetPrefix(name, d), Rows: rows})
 		}
 	}
+	if committed["score"] != nil {
+		rs.Outputs = append(publishedOutputs(rc, committed), rs.Outputs...)
+	}
 	if dd := committed["dedupe"]; dd != nil {
 		rs.Entities = dd.RowsOut
 		rs.Incremental, _ = dd.Notes["incremental"].(bool)
 	}
 	return rs
+}
+
+// published are the data contract's datasets a full run publishes, by the
+// stage and staged dataset that feed them (rejects: every stage's).
+var published = []struct{ name, stage, staged string }{
+	{"contacts", "score", "contacts"}, {"accounts", "score", "accounts"}, {"routing", "score", "routing"},
+	{"entity_changes", "dedupe", "entity_changes"}, {"record_map", "dedupe", "record_map"},
+	{"profile", "profile", "profile"}, {"rejects", "", "rejects"},
+}
+
+// publishedOutputs are where a full run's publish puts its datasets, with
+// their staged rows (the profile's own, not known yet, are filled in by
+// the stage).
+func publishedOutputs(rc *etl.RunContext, committed map[string]*etl.StageResult) []report.Output {
+	root := strings.TrimSuffix(rc.Config.Resolve(rc.Config.Output), "/") + "/"
+	date := rc.RunDate.Format(time.DateOnly)
+	var out []report.Output
+	for _, p := range published {
+		var rows int64
+		for _, name := range reportStages {
+			if st := committed[name]; st != nil && (p.stage == "" || p.stage == name) {
+				for _, f := range st.Datasets[p.staged] {
+					rows += f.Rows
+				}
+			}
+		}
+		out = append(out, report.Output{Name: p.name + " (published)", Path: root + p.name + "/run_date=" + date + "/", Rows: rows})
+	}
+	return append(out, report.Output{Name: "manifest and report", Path: root + etl.RunPrefix(rc.RunID)})
 }

@@ -108,6 +108,11 @@ func (s Stage) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, e
 		}
 	}
 	rows.run(r.Run)
+	for k := range r.Run.Outputs {
+		if r.Run.Outputs[k].Name == "profile (published)" {
+			r.Run.Outputs[k].Rows = int64(len(rows))
+		}
+	}
 	files, err := s.write(ctx, rc, r, rows)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -157,6 +158,22 @@ func TestS3Pipeline_FullRunFaultsAndDuckDB(t *testing.T) {
 	for _, part := range []string{"records", "entities", "objects", "events"} {
 		if _, err := storage.Sub(clean.State, m.State.Prefix()).Open(ctx, etl.StoreKey(part, 0, ".parquet")); err != nil {
 			t.Errorf("entity store part %s not saved on S3: %v", part, err)
+		}
+	}
+	// The run's report is published beside the manifest, as the manifest says.
+	for _, name := range []string{"report.html", "report.json"} {
+		key := etl.RunPrefix(clean.RunID) + name
+		if !slices.Contains(m.RunFiles, key) {
+			t.Errorf("manifest run_files %v lack %s", m.RunFiles, key)
+		}
+		if r, err := clean.Output.Open(ctx, key); err != nil {
+			t.Errorf("%s not published on S3: %v", name, err)
+		} else {
+			body, _ := io.ReadAll(r)
+			r.Close()
+			if len(body) < 1000 {
+				t.Errorf("%s on S3 holds %d bytes", name, len(body))
+			}
 		}
 	}
 
