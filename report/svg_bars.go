@@ -190,16 +190,7 @@ func (f vframe) catLabel(d *svgDoc, x float64, s string) {
 
 // yAxis draws the value axis and its grid, returning the scale.
 func (f vframe) yAxis(d *svgDoc, hi float64, log bool) func(float64) float64 {
-	var at func(float64) float64
-	var ticks []float64
-	if log {
-		s := logScale{hi, f.plotB, f.top}
-		at, ticks = s.at, logTicks(hi)
-	} else {
-		_, top, ts := niceRange(0, hi, 4, true)
-		s := linScale{0, top, f.plotB, f.top}
-		at, ticks = s.at, ts
-	}
+	at, ticks := valueScale(hi, f.plotB, f.top, log)
 	for _, t := range ticks {
 		d.line(f.plotX, at(t), f.plotR, at(t), "grid")
 		d.text(f.plotX-6, at(t)+4, "end", "tick", fmtCompact(t))
@@ -300,4 +291,16 @@ func grouped(c groupedChart) template.HTML {
 		d.text((f.plotX+f.plotR)/2, f.h-4, "middle", "axis-title", c.Axis)
 	}
 	return figure(c.Name, c.Caption, d.close())
+}
+
+// valueScale maps counts from 0 (or 1, on a log scale) to hi onto the
+// pixels bottom..top, with the ticks to draw.
+func valueScale(hi, bottom, top float64, log bool) (func(float64) float64, []float64) {
+	if log {
+		s := logScale{hi, bottom, top}
+		return s.at, logTicks(hi)
+	}
+	_, end, ticks := niceRange(0, hi, 4, true)
+	s := linScale{0, end, bottom, top}
+	return s.at, ticks
 }

@@ -209,16 +209,7 @@ func histogram(c histChart) template.HTML {
 	d.open(f.w, f.h, c.Caption)
 	xlo, xhi, xticks := niceRange(lo, hi, 8, false)
 	xs := linScale{xlo, xhi, f.x0, f.x1}
-	var yat func(float64) float64
-	var yticks []float64
-	if logY {
-		s := logScale{top, f.y1, f.y0}
-		yat, yticks = s.at, logTicks(top)
-	} else {
-		_, t, ts := niceRange(0, top, 4, true)
-		s := linScale{0, t, f.y1, f.y0}
-		yat, yticks = s.at, ts
-	}
+	yat, yticks := valueScale(top, f.y1, f.y0, logY)
 	for _, t := range yticks {
 		d.line(f.x0, yat(t), f.x1, yat(t), "grid")
 		d.text(f.x0-6, yat(t)+4, "end", "tick", fmtCompact(t))
