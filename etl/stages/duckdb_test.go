@@ -3,11 +3,13 @@ package stages
 import (
 	"context"
 	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/columnar"
 	"github.com/leadsmith/leadsmith/internal/testenv"
+	"github.com/leadsmith/leadsmith/report"
 )
 
 type duckResult = testenv.DuckResult
@@ -70,5 +72,46 @@ func TestReadback_DuckDB(t *testing.T) {
 	}
 	if rj := res[2].Rows[0]; fmt.Sprint(rj["n"]) != fmt.Sprint(m.Datasets["rejects"].Rows) || fmt.Sprint(rj["reasons"]) != fmt.Sprint(rj["n"]) {
 		t.Errorf("rejects via DuckDB = %v, manifest %d", rj, m.Datasets["rejects"].Rows)
+	}
+
+	// The run report's rejects by reason and its funnel equal the
+	// published data, and so do the profile dataset's counts.
+	var rep report.Report
+	if err := etl.ReadJSON(context.Background(), rc.Output, etl.RunPrefix(rc.RunID)+"report.json", &rep); err != nil {
+		t.Fatal(err)
+	}
+	profile := fmt.Sprintf("read_parquet('%s/profile/**/*.parquet', hive_partitioning=true)", out)
+	byReason := duckQuery(t,
+		"SELECT reason, count(*)::BIGINT AS n FROM "+rejects+" GROUP BY reason",
+		"SELECT lead_rank, count(*)::BIGINT AS n FROM "+contacts+" GROUP BY lead_rank",
+		"SELECT key, value FROM "+profile+` WHERE dataset = 'rejects' AND "column" = 'reason' AND metric = 'count'`,
+	)
+	counts := func(cs []report.Count) map[string]string {
+		out := map[string]string{}
+		for _, c := range cs {
+			if c.N > 0 {
+				out[c.Label] = fmt.Sprint(c.N)
+			}
+		}
+		return out
+	}
+	rows := func(r testenv.DuckResult, key, val string) map[string]string {
+		out := map[string]string{}
+		for _, row := range r.Rows {
+			out[fmt.Sprint(row[key])] = fmt.Sprint(row[val])
+		}
+		return out
+	}
+	if len(byReason[0].Rows) == 0 {
+		t.Fatal("the test pipeline published no rejects to compare")
+	}
+	if got, want := counts(rep.Quality.Rejects), rows(byReason[0], "reason", "n"); !maps.Equal(got, want) {
+		t.Errorf("report rejects by reason %v, published %v", got, want)
+	}
+	if got, want := counts(rep.Funnel.Ranks), rows(byReason[1], "lead_rank", "n"); !maps.Equal(got, want) {
+		t.Errorf("report lead ranks %v, published %v", got, want)
+	}
+	if got, want := rows(byReason[2], "key", "value"), rows(byReason[0], "reason", "n"); !maps.Equal(got, want) {
+		t.Errorf("profile dataset rejects by reason %v, published %v", got, want)
 	}
 }
