@@ -24,11 +24,13 @@ const employeesMax = 10_000_000
 // ("51-200", "10 to 50") and open bounds ("5000+", "< 10", "over 500").
 //
 // Like Revenue, a range gives its midpoint rounded half up ("51-200" ->
-// 126, always inside the range), "< X" gives X/2 (at least 1), and "X+" or
-// "over X" gives X, so "10,000+" is 10000 and lands in "5001-10000" while
-// "10,001+" lands in "10001+": the band follows the number the source
-// wrote. Zero, fractions below one and counts above ten million are not
-// head counts and come back unparsed.
+// 126, always inside the range) and "< X" gives X/2 (at least 1). An open
+// lower bound gives the least count it allows: "X+", "over X", "more than
+// X" and "> X" exclude X and give X+1, so "10,000+" (the top size band of
+// CRMs and LinkedIn, "10k+", "10.000+") lands in "10001+" and "500+" in
+// "501-1000"; "at least X", "min. X" and ">= X" give X. Zero, fractions
+// below one and counts above ten million are not head counts and come back
+// unparsed.
 func Employees(raw string) EmployeesResult {
 	if NullToken(raw) {
 		return EmployeesResult{Empty: true}
@@ -48,6 +50,8 @@ func Employees(raw string) EmployeesResult {
 		v = (lo + hi) / 2
 	case e.cmp < 0:
 		v = math.Max(lo/2, 1)
+	case e.cmp > 0 && !e.inclusive:
+		v = math.Floor(lo+0.5) + 1
 	}
 	n := math.Floor(v + 0.5)
 	if !(n >= 1 && n <= employeesMax) {
@@ -92,8 +96,9 @@ var employeesWords = func() map[string]revenueWord {
 	add(revenueWord{kind: revenueUnit, mult: 1e6}, "m", "mm", "million", "mio")
 	add(revenueWord{kind: revenueRange}, "to", "and", "bis", "till", "through", "thru", "a")
 	add(revenueWord{kind: revenueLess}, "under", "below", "less", "fewer", "up", "upto", "max", "maximum", "unter", "weniger")
-	add(revenueWord{kind: revenueMore}, "over", "above", "more", "greater", "plus", "least", "min", "minimum", "über", "uber", "mehr")
-	add(revenueWord{kind: revenueNoise}, "than", "between", "approx", "approximately", "about", "around", "circa", "ca",
+	add(revenueWord{kind: revenueAtLeast}, "least", "min", "minimum", "mindestens")
+	add(revenueWord{kind: revenueMore}, "over", "above", "more", "greater", "plus", "über", "uber", "mehr")
+	add(revenueWord{kind: revenueNoise}, "at", "than", "between", "approx", "approximately", "about", "around", "circa", "ca",
 		"est", "estimated", "roughly", "nearly", "almost", "employees", "employee", "emp", "emps", "empl", "staff",
 		"people", "persons", "person", "fte", "ftes", "headcount", "workers", "team", "members", "size", "total",
 		"mitarbeiter", "mitarbeitende", "mitarbeiterinnen", "ma", "beschäftigte", "rund", "etwa", "als", "von",

@@ -90,7 +90,8 @@ type RevenueResult struct {
 // X" / "up to X" gives X/2 (half the cap is the expected value for a
 // company known only to be below it), and "X+" / "over X" / "> X" gives X
 // (the only figure the source vouches for). A currency missing from rates
-// makes the value unparsed rather than silently treated as USD.
+// makes the value unparsed rather than silently treated as USD. The
+// result is rounded to the cent, so a written figure keeps its digits.
 func Revenue(raw string, rates Rates) RevenueResult {
 	if NullToken(raw) {
 		return RevenueResult{Empty: true}
@@ -117,7 +118,10 @@ func Revenue(raw string, rates Rates) RevenueResult {
 	case e.cmp < 0:
 		v /= 2
 	}
+	// Rounded to the cent: "262.1 million" is 262100000, not the
+	// 262100000.00000003 that 262.1 × 1e6 gives in binary floating point.
 	usd := v * rate
+	usd = math.Round(usd*100) / 100
 	if math.IsInf(usd, 0) || math.IsNaN(usd) || usd < 0 {
 		return RevenueResult{}
 	}
@@ -164,8 +168,9 @@ var revenueWords = func() map[string]revenueWord {
 	add(revenueWord{kind: revenueUnit, mult: 1e7}, "crore", "crores", "cr", "crs")
 	add(revenueWord{kind: revenueRange}, "to", "and", "bis", "till", "through", "thru")
 	add(revenueWord{kind: revenueLess}, "under", "below", "less", "lower", "fewer", "up", "upto", "max", "maximum", "unter", "weniger")
-	add(revenueWord{kind: revenueMore}, "over", "above", "more", "greater", "plus", "least", "min", "minimum", "exceeds", "exceeding", "über", "uber", "mehr")
-	add(revenueWord{kind: revenueNoise}, "than", "between", "approx", "approximately", "about", "around", "circa", "ca",
+	add(revenueWord{kind: revenueAtLeast}, "least", "min", "minimum", "mindestens")
+	add(revenueWord{kind: revenueMore}, "over", "above", "more", "greater", "plus", "exceeds", "exceeding", "über", "uber", "mehr")
+	add(revenueWord{kind: revenueNoise}, "at", "than", "between", "approx", "approximately", "about", "around", "circa", "ca",
 		"est", "estimated", "roughly", "nearly", "almost", "annual", "annually", "revenue", "revenues", "sales", "turnover",
 		"umsatz", "per", "year", "years", "yr", "p", "a", "pa", "fy", "ttm", "gross", "total", "usd", "in", "of", "at",
 		"range", "from", "rund", "etwa", "als", "von", "only", "just")

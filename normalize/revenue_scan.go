@@ -20,6 +20,7 @@ const (
 	revenueRange                               // "to", "bis", "and"
 	revenueLess                                // "under", "less", "up"
 	revenueMore                                // "over", "more", "plus"
+	revenueAtLeast                             // "least", "min": a bound that includes X
 )
 
 type revenueWord struct {
@@ -36,7 +37,10 @@ type revenueExpr struct {
 	n      int
 	ranged bool
 	cmp    int8 // -1: "< X", +1: "> X" or "X+"
-	cur    string
+	// inclusive: the lower bound includes X ("at least X", ">= X",
+	// "min. X"); otherwise it excludes it ("X+", "over X", "> X").
+	inclusive bool
+	cur       string
 }
 
 // revenueScan reads s (already lower-cased) with the given word table.
@@ -117,6 +121,8 @@ func revenueScan(s string, words map[string]revenueWord) (revenueExpr, bool) {
 				e.cmp = -1
 			case revenueMore:
 				e.cmp = 1
+			case revenueAtLeast:
+				e.cmp, e.inclusive = 1, true
 			}
 			// a unit keeps unitOK so "10 million dollars" and "5 mio eur" work
 			unitOK = unitOK && wd.kind == revenueUnit
@@ -129,8 +135,12 @@ func revenueScan(s string, words map[string]revenueWord) (revenueExpr, bool) {
 		}
 		unitOK = false
 		switch r {
-		case ',', ':', '(', ')', '~', '≈', '*', '/', ';', '=':
-			// "=" only as part of "<=" and ">=", which set cmp already
+		case '=':
+			// only as part of "<=" and ">=", which set cmp already
+			if e.cmp > 0 {
+				e.inclusive = true
+			}
+		case ',', ':', '(', ')', '~', '≈', '*', '/', ';':
 		case '$':
 			if !setCur("USD") {
 				return e, false
@@ -149,8 +159,10 @@ func revenueScan(s string, words map[string]revenueWord) (revenueExpr, bool) {
 			}
 		case '<', '≤':
 			e.cmp = -1
-		case '>', '≥':
+		case '>':
 			e.cmp = 1
+		case '≥':
+			e.cmp, e.inclusive = 1, true
 		case '+':
 			if e.n == 0 {
 				continue // "+5M" is a signed positive number

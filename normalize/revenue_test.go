@@ -262,3 +262,23 @@ func FuzzRevenue(f *testing.F) {
 		}
 	})
 }
+
+// A written figure keeps its digits: no binary floating-point noise.
+func TestRevenue_KeepsTheWrittenDigits(t *testing.T) {
+	cases := []struct {
+		raw string
+		usd float64
+	}{
+		{"USD 262.1 million", 262100000},
+		{"262.1M", 262100000},
+		{"$0.7B", 700000000},
+		{"1.1 Mio. USD", 1100000},
+		{"$1,234.56", 1234.56},
+		{"between 10.1 and 20.2 million", 15150000},
+	}
+	for _, c := range cases {
+		if got := Revenue(c.raw, revenueTestRates); !got.OK || got.USD != c.usd {
+			t.Errorf("Revenue(%q) = %v (%v), want exactly %v", c.raw, got.USD, got.OK, c.usd)
+		}
+	}
+}
