@@ -5,8 +5,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/publicsuffix"
+	"golang.org/x/text/unicode/norm"
 )
 
 // EmailResult is one normalized email address.
@@ -152,6 +155,9 @@ func emailStrip(raw string) string {
 		}
 	}
 	s = strings.ToLower(strings.TrimSpace(s))
+	if !isASCII(s) {
+		s = norm.NFC.String(s) // "mu\u0308ller@" and "müller@" are one address
+	}
 	s = strings.TrimPrefix(s, "mailto:")
 	if i := strings.IndexByte(s, '?'); i >= 0 {
 		s = s[:i]
@@ -177,9 +183,17 @@ func emailValidLocal(l string) bool {
 	if len(l) == 0 || len(l) > 64 || l[0] == '.' || l[len(l)-1] == '.' || strings.Contains(l, "..") {
 		return false
 	}
-	for i := 0; i < len(l); i++ {
-		c := l[i]
-		if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte(".!#$%&'*+/=?^_`{|}~-", c) >= 0 {
+	for _, r := range l {
+		if r < utf8.RuneSelf {
+			c := byte(r)
+			if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte(".!#$%&'*+/=?^_`{|}~-", c) >= 0 {
+				continue
+			}
+			return false
+		}
+		// Internationalized addresses (RFC 6531) allow any letter, digit
+		// or combining mark: müller@, kovač@, josé@ are real mailboxes.
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
 			continue
 		}
 		return false
@@ -256,4 +270,13 @@ func emailRegistrableDomainUncached(host string) (string, bool) {
 		return "", false
 	}
 	return d, true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

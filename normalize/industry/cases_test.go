@@ -89,6 +89,10 @@ var industryCases = []struct{ raw, name string }{
 	{"Biotechnolgy", "Biotechnology"},
 	{"Higher Educaton", "Higher Education"},
 	{"Retial", "Retail"},
+	// one typo in a long single word, lost early (Jaro-Winkler alone: 0.91)
+	{"Helthcare", "Hospital & Health Care"},
+	{"Insurence", "Insurance"},
+	{"Pharmaceutcals", "Pharmaceuticals"},
 	{"Healthcare Services", "Hospital & Health Care"},
 	{"Health Care Services", "Hospital & Health Care"},
 	{"Medical Devices", "Medical Devices"},

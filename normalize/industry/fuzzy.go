@@ -48,7 +48,7 @@ func industryWordScore(a, b []string) float64 {
 		if a[i] == b[i] {
 			sum += l
 		} else {
-			sum += l * matchr.JaroWinkler(a[i], b[i], false)
+			sum += l * industryTypoScore(a[i], b[i])
 		}
 		n += l
 	}
@@ -180,6 +180,27 @@ func (t *industryTables) fuzzy(key string, words []string) (int, float64, bool) 
 		return 0, 0, false
 	}
 	return best, score, true
+}
+
+// oneTypoMinLen is the shortest word whose single typo (a letter missing,
+// added, changed or two swapped) still says which word was meant: "Helthcare"
+// is healthcare, though Jaro-Winkler gives it only 0.914 because the letter
+// is lost early; "Retain" (6 letters) is not Retail.
+const oneTypoMinLen = 8
+
+// oneTypoScore is the confidence of a word one typo from a known word of at
+// least oneTypoMinLen letters: above ConfidenceFloor, below an exact or
+// near-perfect match.
+const oneTypoScore = 0.95
+
+// industryTypoScore scores two different words: Jaro-Winkler, raised to
+// oneTypoScore when they are one typo apart and long enough to tell.
+func industryTypoScore(a, b string) float64 {
+	s := matchr.JaroWinkler(a, b, false)
+	if s < oneTypoScore && min(len(a), len(b)) >= oneTypoMinLen-1 && max(len(a), len(b)) >= oneTypoMinLen && matchr.OSA(a, b) == 1 {
+		return oneTypoScore
+	}
+	return s
 }
 
 // industryLengthsClose admits only comparisons a typo could explain: about

@@ -123,7 +123,23 @@ var titleCases = []struct{ raw, norm, seniority, function string }{
 	{"Sr. Software Eng.", "senior software engineer", "senior", "engineering"},
 	{"Lead Software Engineer", "lead software engineer", "senior", "engineering"},
 	{"Principal Engineer", "principal engineer", "senior", "engineering"},
-	{"Staff Software Engineer", "staff software engineer", "other", "engineering"},
+	{"Staff Software Engineer", "staff software engineer", "senior", "engineering"},
+	{"Staff Data Scientist", "staff data scientist", "senior", "data"},
+	// "gen" is demand or lead generation, never "general"
+	{"Demand Gen Manager", "demand gen manager", "manager", "marketing"},
+	{"Lead Gen Specialist", "lead gen specialist", "other", "marketing"},
+	// accounts payable and receivable are finance, key accounts sales
+	{"Accounts Payable Specialist", "accounts payable specialist", "other", "finance"},
+	{"Accounts Receivable Clerk", "accounts receivable clerk", "entry", "finance"},
+	{"Key Accounts Manager", "key accounts manager", "manager", "sales"},
+	// a role written twice is written once
+	{"Chief Information Officer / CIO", "chief information officer", "c_level", "it"},
+	// an intern stays an intern whatever else the title names
+	{"Intern, VP Office", "intern, vice president office", "intern", "operations"},
+	{"Praktikant Geschäftsführung", "praktikant geschäftsführung", "intern", "executive"},
+	{"Trainee Sales Manager", "trainee sales manager", "intern", "sales"},
+	// ... but a student success manager is a manager
+	{"Student Success Manager", "student success manager", "manager", "other"},
 	{"Software Developer", "software developer", "other", "engineering"},
 	{"Full Stack Developer", "full stack developer", "other", "engineering"},
 	{"Frontend Developer", "frontend developer", "other", "engineering"},

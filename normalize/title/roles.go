@@ -132,6 +132,9 @@ func (t *titleTables) segmentIsCompany(seg []titleTok) bool {
 type titleRoleResult struct {
 	rank, fn, prio int8
 	known, letter  bool
+	// intern: the role names an intern, trainee or working student
+	// (whatever else it says, see Parse).
+	intern bool
 }
 
 // titleMatch is one vocabulary hit inside a role.
@@ -204,6 +207,7 @@ func (t *titleTables) classify(toks []titleTok, b *strings.Builder) titleRoleRes
 		if rank > res.rank {
 			res.rank = rank
 		}
+		res.intern = res.intern || rank == titleInternRank && titleInternWords[toks[m.pos].key]
 		if m.e.fn >= 0 && m.e.prio > res.prio {
 			res.fn, res.prio = m.e.fn, m.e.prio
 		}
@@ -212,6 +216,17 @@ func (t *titleTables) classify(toks []titleTok, b *strings.Builder) titleRoleRes
 		res.rank = 0
 	}
 	return res
+}
+
+// titleInternWords are the intern words that make a whole title an
+// intern's, whatever level it also names ("Intern, VP Office",
+// "Praktikant Geschäftsführung"). "Student" and "stage" are not among
+// them: "Student Success Manager" and "Stage Manager" are managers.
+var titleInternWords = map[string]bool{
+	"intern": true, "internship": true, "werkstudent": true, "werkstudentin": true, "working": true,
+	"stagiaire": true, "praktikant": true, "praktikantin": true, "becario": true, "becaria": true,
+	"apprentice": true, "apprenti": true, "apprentie": true, "azubi": true, "auszubildender": true,
+	"auszubildende": true, "alternant": true, "alternante": true, "practicante": true, "trainee": true,
 }
 
 func titleHeadFollows(ms []titleMatch) bool {

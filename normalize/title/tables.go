@@ -9,6 +9,9 @@ import (
 // Seniority levels in rank order; a title's seniority is its highest role's.
 var titleSeniorities = [...]string{"other", "intern", "entry", "senior", "manager", "director", "vp", "c_level"}
 
+// titleInternRank is the rank of "intern" in titleSeniorities.
+const titleInternRank = 1
+
 // Functions lists the job functions Parse returns, for docs and
 // validation.
 func Functions() []string { return append([]string(nil), titleFunctions[:]...) }

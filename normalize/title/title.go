@@ -1,6 +1,7 @@
 package title
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/leadsmith/leadsmith/normalize/internal/fold"
@@ -51,21 +52,34 @@ func Parse(raw string) Result {
 	var spanBuf [8]titleRoleSpan
 	work, roles := t.roles(toks, roleBuf[:0], spanBuf[:0])
 
-	var b strings.Builder
+	var b, seg strings.Builder
 	b.Grow(len(raw) + 32)
 	best := -1
 	var bestRole titleRoleResult
 	rank := int8(-1)
-	hasLetter := false
+	hasLetter, intern := false, false
+	var written [8]string
+	nw := 0
 	for i, r := range roles {
-		if i > 0 && b.Len() > 0 {
-			b.WriteString(titleRoleJoin(r))
-		}
-		res := t.classify(work[r.start:r.end], &b)
+		seg.Reset()
+		res := t.classify(work[r.start:r.end], &seg)
 		hasLetter = hasLetter || res.letter
+		// A role written twice ("Chief Information Officer / CIO") is
+		// written once.
+		if text := seg.String(); text != "" && !slices.Contains(written[:nw], text) {
+			if b.Len() > 0 {
+				b.WriteString(titleRoleJoin(r))
+			}
+			b.WriteString(text)
+			if nw < len(written) {
+				written[nw] = text
+				nw++
+			}
+		}
 		if !res.known {
 			continue
 		}
+		intern = intern || res.intern
 		if res.rank > rank {
 			rank = res.rank
 		}
@@ -82,6 +96,11 @@ func Parse(raw string) Result {
 		return out
 	}
 	out.OK = true
+	if intern {
+		// An intern is an intern whatever else the title names ("Intern,
+		// VP Office", "Praktikant Geschäftsführung").
+		rank = titleInternRank
+	}
 	out.Seniority = titleSeniorities[rank]
 	out.Function = "other"
 	if bestRole.fn >= 0 {

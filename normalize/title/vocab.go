@@ -28,6 +28,11 @@ package title
 //     company and c_level.
 //   - "Leiter X" and "Abteilungsleiter" read as "Head of X": director;
 //     "Teamleiter", "Gruppenleiter", "Projektleiter" lead a team: manager.
+//   - "Gen" is not expanded: in titles it is demand or lead generation
+//     ("Demand Gen Manager" is marketing), and general managers write "GM"
+//     or the words.
+//   - An intern, trainee, working student or apprentice is an intern
+//     whatever level the title also names (see titleInternWords).
 //   - "PM" is "project manager": outside software houses it overwhelmingly
 //     means that, and product managers write their title in full.
 //   - A role with no level word ("Software Engineer", "Consultant",
@@ -80,6 +85,8 @@ chef de projet, cheffe de projet, projektleiter, projektleiterin, project lead |
 chef de produit, cheffe de produit | manager | product | h
 # senior individual contributors
 senior, lead, principal, distinguished, fellow, expert, experte, staff engineer | senior | - | -
+staff software engineer, staff software developer, staff developer, staff architect, staff software architect | senior | engineering | h
+staff data scientist, staff data engineer, staff machine learning engineer | senior | data | h
 # entry level
 junior | entry | - | -
 associate, coordinator, coordinadora, coordinador, coordinatrice, coordinateur, koordinator, koordinatorin, representative, clerk, agent, sachbearbeiter, sachbearbeiterin, auxiliar, graduate, receptionist, cashier, kaufmann, kauffrau | entry | - | h
@@ -114,7 +121,7 @@ it, information technology, systèmes d'information, sistemas de información, i
 # product
 product, product management, produkt, produit, producto, ux, ui, user experience, user research, product design | - | product:2 | -
 # finance
-finance, financial, finances, financier, financière, financiero, financiera, bookkeeper, bookkeeping, auditor, finanzas, finanzen, finanz, finance and accounting, accounting, accountant, comptroller, controller, controlling, treasury, treasurer, audit, tax, steuer, payroll, buchhaltung, buchhalter, buchhalterin, comptable, comptabilité, contable, contabilidad, contador, contadora, fp&a, billing, credit, investment, investments, investor relations, mergers and acquisitions, m&a, p&l, risk, actuary, underwriter, loan | - | finance | -
+accounts payable, accounts receivable, accounts payable and receivable, kreditorenbuchhaltung, debitorenbuchhaltung, kreditoren, debitoren, comptes fournisseurs, comptes clients, cuentas por pagar, cuentas por cobrar, finance, financial, finances, financier, financière, financiero, financiera, bookkeeper, bookkeeping, auditor, finanzas, finanzen, finanz, finance and accounting, accounting, accountant, comptroller, controller, controlling, treasury, treasurer, audit, tax, steuer, payroll, buchhaltung, buchhalter, buchhalterin, comptable, comptabilité, contable, contabilidad, contador, contadora, fp&a, billing, credit, investment, investments, investor relations, mergers and acquisitions, m&a, p&l, risk, actuary, underwriter, loan | - | finance | -
 # hr
 human resources, hr, people, people operations, talent, talent acquisition, recruiter, recruiting, recruitment, personal, personalwesen, personalabteilung, ressources humaines, rh, recursos humanos, rrhh, learning and development, training, compensation, benefits, hris, workforce, culture, personnel | - | hr | -
 # operations
@@ -187,7 +194,6 @@ spec = specialist
 gm = general manager
 md = managing director
 pres = president
-gen = general
 mng = managing
 intl = international
 natl = national
