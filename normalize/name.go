@@ -20,9 +20,10 @@ type NameResult struct {
 // Names cleans first and last and, when either is missing, fills it from
 // full (or from a first name field that holds a whole name).
 //
-// Honorifics in front ("Dr.", "Prof. Dr.", "Mrs", "Herr", "Dr. med.",
-// "Mme", "Sra.", "M." before a full name) and suffixes at the end or after a
-// comma ("Jr.", "III", "PhD", "MBA", "MD") are removed. A full name splits
+// Honorifics and styles in front ("Dr.", "Prof. Dr.", "Mrs", "Herr", "Dr.
+// med.", "Mme", "Sra.", "M." before a full name, "Rt. Hon.", "Baroness")
+// and suffixes at the end or after a comma ("Jr.", "III", "1st", "PhD",
+// "MBA", "MD") are removed. A full name splits
 // as:
 //   - "Last, First" when a comma remains;
 //   - Chinese, Japanese and Korean names family name first ("李 明" gives
@@ -314,12 +315,17 @@ func nameKey(s string) string {
 var nameHonorifics = nameSet("mr", "mrs", "ms", "miss", "mx", "dr", "drs", "prof", "professor", "herr", "frau",
 	"m", "mme", "mlle", "madame", "monsieur", "sr", "sra", "srta", "senor", "senora", "sir", "dame", "lady", "lord",
 	"rev", "revd", "reverend", "fr", "hon", "dring", "drmed", "drrernat", "dipling", "mag", "dott", "dottssa",
-	"sig", "sigra", "capt", "col", "gen", "lt", "maj", "sgt", "mrmrs", "messrs", "univprof", "profdr")
+	"sig", "sigra", "capt", "col", "gen", "lt", "maj", "sgt", "mrmrs", "messrs", "univprof", "profdr",
+	// peerages and styles: "Rt. Hon.", "The Right Honourable", "Baroness"
+	"rt", "rthon", "right", "honourable", "honorable", "the", "baron", "baroness", "viscount", "viscountess",
+	"earl", "countess", "duke", "duchess", "hrh")
 
 var nameHonorificTails = nameSet("med", "rer", "nat", "phil", "ing", "jur", "oec", "habil", "dent", "vet", "h", "c", "hc")
 
 var nameSuffixes = nameSet("jr", "sr", "ii", "iii", "iv", "phd", "mba", "md", "dds", "dmd", "esq", "cpa", "cfa", "jd",
-	"msc", "bsc", "mphil", "dphil", "llm", "pmp", "rn", "mdphd", "frcs", "obe", "mbe", "cbe", "kbe", "junior", "senior")
+	"msc", "bsc", "mphil", "dphil", "llm", "pmp", "rn", "mdphd", "frcs", "obe", "mbe", "cbe", "kbe", "junior", "senior",
+	// ordinals ("John Smith 1st", "1St" as exports recase it) and counsel
+	"1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "qc", "kc")
 
 var nameParticles = nameSet("van", "von", "der", "den", "de", "del", "della", "dei", "di", "da", "du", "des", "la",
 	"le", "dos", "das", "do", "ter", "ten", "bin", "ibn", "al", "el", "zu", "af", "av", "st", "st.", "vander", "vanden")

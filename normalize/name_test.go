@@ -9,6 +9,12 @@ func TestNames_SplitFullName(t *testing.T) {
 		{"Smith, John", "John", "Smith"},
 		{"Smith, John A.", "John", "Smith"},
 		{"Dr. John A. Smith Jr.", "John", "Smith"},
+		{"Rt. Hon. Jane Doe", "Jane", "Doe"},
+		{"The Right Honourable Jane Doe", "Jane", "Doe"},
+		{"Baroness Jane Doe", "Jane", "Doe"},
+		{"JOHN SMITH 1ST", "John", "Smith"},
+		{"John Smith 3rd", "John", "Smith"},
+		{"He Wei", "He", "Wei"},
 		{"John Smith, Jr.", "John", "Smith"},
 		{"John Smith, PhD, MBA", "John", "Smith"},
 		{"Smith, John, PhD", "John", "Smith"},
@@ -168,5 +174,13 @@ func TestNames_CachedFieldsSameAsNames(t *testing.T) {
 				t.Errorf("namesWith%q = %+v, Names gives %+v", c, got, want)
 			}
 		}
+	}
+}
+
+// An ordinal in the surname field is not part of the surname's key.
+func TestNames_OrdinalInLastNameField(t *testing.T) {
+	got := Names("John", "Smith 1St", "")
+	if got.Last != "Smith" || got.LastKey != "smith" {
+		t.Errorf("Names(John, Smith 1St) = %+v, want Smith / smith", got)
 	}
 }
