@@ -124,6 +124,9 @@ func newExplainCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			ex, err := stages.PairExplanation(cmd.Context(), rc, strings.TrimSpace(l), strings.TrimSpace(r))
+			if errors.Is(err, stages.ErrUnknownRecord) {
+				return usageErr(err)
+			}
 			if err != nil {
 				return failedErr(err)
 			}

@@ -150,6 +150,10 @@ func TestDemoReport(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, wf) {
 		t.Fatalf("explain --html: exit %d\n%s\n%s", code, stdout, stderr)
 	}
+	// A record id the run does not hold is bad usage: exit 2.
+	if code, _, stderr := runCLI(t, "explain", "--config", cfg, "--run-id", "2026-11-23", "--pair", fmt.Sprintf("%v,nobody-at-all", ids[0])); code != exitUsage || !strings.Contains(stderr, "no record") {
+		t.Errorf("explain with an unknown record: exit %d, want %d\n%s", code, exitUsage, stderr)
+	}
 	wp := reporttest.Open(t, wf)
 	reporttest.CheckNoErrors(t, wp)
 	reporttest.CheckCharts(t, wp, []string{"waterfall"})

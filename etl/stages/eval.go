@@ -3,6 +3,7 @@ package stages
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -128,6 +129,10 @@ func (r *EvalReport) WriteText(w io.Writer, workURI string) {
 	fmt.Fprintf(w, "\nprecision-recall chart: %s/%s\n", strings.TrimSuffix(workURI, "/"), r.ChartKey)
 }
 
+// ErrUnknownRecord marks a --pair record id the run does not hold (or holds
+// in several sources): bad usage, not a failure.
+var ErrUnknownRecord = errors.New("not one record of the run")
+
 // ExplainPair prints the match-weight waterfall of two records of the run.
 func ExplainPair(ctx context.Context, rc *etl.RunContext, left, right string, w io.Writer) error {
 	ex, err := PairExplanation(ctx, rc, left, right)
@@ -160,13 +165,13 @@ func PairExplanation(ctx context.Context, rc *etl.RunContext, left, right string
 		for i, k := range t.IDs {
 			if k == id || strings.HasSuffix(k, "/"+id) && !strings.Contains(id, "/") {
 				if found >= 0 {
-					return 0, fmt.Errorf("--pair: record id %q is in several sources; write it as source/record_id", id)
+					return 0, fmt.Errorf("--pair: record id %q is in several sources; write it as source/record_id: %w", id, ErrUnknownRecord)
 				}
 				found = i
 			}
 		}
 		if found < 0 {
-			return 0, fmt.Errorf("--pair: no record %q in run %s", id, rc.RunID)
+			return 0, fmt.Errorf("--pair: no record %q in run %s: %w", id, rc.RunID, ErrUnknownRecord)
 		}
 		return found, nil
 	}
