@@ -282,8 +282,12 @@ func (c *Config) Validate() []error {
 	if o := c.Extract.OnBadObject; o != "skip" && o != "fail" {
 		add("extract.on_bad_object: must be skip or fail, got %q", o)
 	}
-	if _, err := DedupeSettings(c); err != nil {
+	if ds, err := DedupeSettings(c); err != nil {
 		errs = append(errs, err)
+	} else {
+		// Ranges and shapes now; column names need the data (ValidateData
+		// and the dedupe stage check them).
+		errs = append(errs, ds.Validate()...)
 	}
 	switch c.DedupeRetrain {
 	case "", "never", "on_drift", "always":
@@ -295,29 +299,11 @@ func (c *Config) Validate() []error {
 	} else {
 		errs = append(errs, sc.Validate()...)
 	}
-	if c.usesS3() {
-		errs = append(errs, c.S3.Validate("s3")...)
-	}
+	// The s3 section is checked even when no location is on S3 yet: a
+	// mistake in it would otherwise surface on the night the first
+	// location moves there.
+	errs = append(errs, c.S3.Validate("s3")...)
 	return errs
-}
-
-func (c *Config) usesS3() bool {
-	locs := []string{c.Work, c.Output, c.State}
-	for _, s := range c.Sources {
-		locs = append(locs, s.URI)
-	}
-	if c.Activities != nil {
-		locs = append(locs, c.Activities.URI)
-	}
-	for _, a := range c.Enrich.Accounts {
-		locs = append(locs, a.URI)
-	}
-	for _, l := range locs {
-		if strings.HasPrefix(l, "s3://") {
-			return true
-		}
-	}
-	return false
 }
 
 var validFormats = map[string]bool{"auto": true, "csv": true, "jsonl": true, "parquet": true}

@@ -52,6 +52,14 @@ output: o
 state: s
 parquet: {compression: lz77}
 `, []string{"parquet.compression"}},
+		{"dedupe ranges and s3 options before any work", `
+sources: [{name: a, uri: ./x}]
+work: w
+output: o
+state: s
+dedupe: {threshold: 1.5, max_cluster_size: -1}
+s3: {sse: AES}
+`, []string{"dedupe.threshold: must be in (0,1]", "dedupe.max_cluster_size", `s3.sse: must be SSE-S3 or SSE-KMS, got "AES"`}},
 		{"bad glob", `
 sources: [{name: a, uri: ./x, glob: "exports/{2025,2026/*.csv"}]
 work: w
