@@ -47,12 +47,19 @@ func printRunSummary(ctx context.Context, w io.Writer, rc *etl.RunContext, took 
 			fmt.Fprintf(w, "  report    %s\n", location(cfg, cfg.Output, f))
 		}
 	}
-	var read, rejected int64
+	// Contact rows, as the report counts them; activities and reference
+	// accounts apart.
+	var read, rejected, other int64
 	for _, s := range m.Sources {
-		read += s.RowsRead
-		rejected += s.RowsRejected
+		if s.Dataset == "raw" {
+			read += s.RowsRead
+			rejected += s.RowsRejected
+		} else {
+			other += s.RowsRead
+		}
 	}
-	fmt.Fprintf(w, "  rows      %s read, %s rejected (%s in rejects)\n", group(read), group(rejected), group(m.Datasets["rejects"].Rows))
+	fmt.Fprintf(w, "  rows      %s contact rows read, %s rejected (%s rows in rejects); %s activity and account rows\n",
+		group(read), group(rejected), group(m.Datasets["rejects"].Rows), group(other))
 	fmt.Fprintf(w, "  contacts  %s\n", group(m.Datasets["contacts"].Rows))
 	if r := stagedReport(ctx, rc); r != nil {
 		fmt.Fprintf(w, "  entities  %s\n", group(r.Run.Entities))
