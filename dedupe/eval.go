@@ -1,6 +1,9 @@
 package dedupe
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Metrics compare a clustering with ground truth. Pairwise figures count
 // record pairs: predicted when both records share a cluster, true when they
@@ -79,7 +82,7 @@ func evaluateEntities(cluster, entity []int32, entities int, sc *evalScratch) (M
 	}
 	// Records grouped by cluster: start[c] is where cluster c's records
 	// begin in order.
-	start := grow(&sc.start, int(clusters)+1)
+	start := sized(&sc.start, int(clusters)+1)
 	clear(start)
 	for _, c := range cluster {
 		start[c+1]++
@@ -87,14 +90,14 @@ func evaluateEntities(cluster, entity []int32, entities int, sc *evalScratch) (M
 	for c := 1; c <= int(clusters); c++ {
 		start[c] += start[c-1]
 	}
-	order := grow(&sc.order, len(cluster))
-	fill := grow(&sc.fill, int(clusters))
+	order := sized(&sc.order, len(cluster))
+	fill := sized(&sc.fill, int(clusters))
 	copy(fill, start[:clusters])
 	for i, c := range cluster {
 		order[fill[c]] = int32(i)
 		fill[c]++
 	}
-	count := grow(&sc.count, entities)
+	count := sized(&sc.count, entities)
 	clear(count)
 	var touched []int32
 	pairs := func(n int64) int64 { return n * (n - 1) / 2 }
@@ -140,12 +143,9 @@ type evalScratch struct {
 	start, order, fill, count []int32
 }
 
-// grow returns *s resized to n, reallocated only when too small.
-func grow(s *[]int32, n int) []int32 {
-	if cap(*s) < n {
-		*s = make([]int32, n)
-	}
-	*s = (*s)[:n]
+// sized sets *s to n elements, reusing its array when big enough.
+func sized(s *[]int32, n int) []int32 {
+	*s = slices.Grow((*s)[:0], n)[:n]
 	return *s
 }
 

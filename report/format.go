@@ -18,6 +18,10 @@ func finite(v float64) float64 {
 	return v
 }
 
+// FormatInt formats a count as the report shows it, with thousands
+// separators (the CLI's run summary prints the same figures).
+func FormatInt(n int64) string { return fmtInt(n) }
+
 // fmtInt formats n with thousands separators: 1234567 is "1,234,567".
 // Tests elsewhere look these strings up in the page text.
 func fmtInt(n int64) string {

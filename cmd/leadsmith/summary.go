@@ -59,12 +59,12 @@ func printRunSummary(ctx context.Context, w io.Writer, rc *etl.RunContext, took 
 		}
 	}
 	fmt.Fprintf(w, "  rows      %s contact rows read, %s rejected (%s rows in rejects); %s activity and account rows\n",
-		group(read), group(rejected), group(m.Datasets["rejects"].Rows), group(other))
-	fmt.Fprintf(w, "  contacts  %s\n", group(m.Datasets["contacts"].Rows))
+		report.FormatInt(read), report.FormatInt(rejected), report.FormatInt(m.Datasets["rejects"].Rows), report.FormatInt(other))
+	fmt.Fprintf(w, "  contacts  %s\n", report.FormatInt(m.Datasets["contacts"].Rows))
 	if r := stagedReport(ctx, rc); r != nil {
-		fmt.Fprintf(w, "  entities  %s\n", group(r.Run.Entities))
+		fmt.Fprintf(w, "  entities  %s\n", report.FormatInt(r.Run.Entities))
 		if r.Funnel != nil {
-			fmt.Fprintf(w, "  MQLs      %s (SLA due within 24 h: %s)\n", group(r.Funnel.MQLs), group(r.Funnel.SLADue24h))
+			fmt.Fprintf(w, "  MQLs      %s (SLA due within 24 h: %s)\n", report.FormatInt(r.Funnel.MQLs), report.FormatInt(r.Funnel.SLADue24h))
 		}
 		for _, warn := range r.Run.Warnings {
 			fmt.Fprintf(w, "  warning   %s\n", warn)
@@ -81,32 +81,14 @@ func printStageSummary(ctx context.Context, w io.Writer, rc *etl.RunContext, res
 	} else {
 		fmt.Fprintf(w, "  staged    %s\n", location(cfg, cfg.Work, rc.StagePrefix(res.Stage)))
 	}
-	fmt.Fprintf(w, "  rows      %s in, %s out, %s rejected\n", group(res.RowsIn), group(res.RowsOut), group(res.RowsRejected))
+	fmt.Fprintf(w, "  rows      %s in, %s out, %s rejected\n", report.FormatInt(res.RowsIn), report.FormatInt(res.RowsOut), report.FormatInt(res.RowsRejected))
 	if r := stagedReport(ctx, rc); r != nil && res.Stage == "profile" {
 		fmt.Fprintf(w, "  report    %s\n", location(cfg, cfg.Work, rc.StagePrefix("profile")+profiling.ReportHTML))
-		fmt.Fprintf(w, "  entities  %s\n", group(r.Run.Entities))
+		fmt.Fprintf(w, "  entities  %s\n", report.FormatInt(r.Run.Entities))
 		if r.Funnel != nil {
-			fmt.Fprintf(w, "  MQLs      %s\n", group(r.Funnel.MQLs))
+			fmt.Fprintf(w, "  MQLs      %s\n", report.FormatInt(r.Funnel.MQLs))
 		}
 	} else if res.Stage != "publish" {
 		fmt.Fprintf(w, "  report    run `leadsmith profile --run-id %s` for %s\n", rc.RunID, profiling.ReportHTML)
 	}
-}
-
-// group formats n with thousands separators.
-func group(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }

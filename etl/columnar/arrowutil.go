@@ -14,12 +14,16 @@ var TimestampUTC = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"
 // StringCol is the record's string column of that name, or nil when it has
 // none or the column is not a string column.
 func StringCol(rec arrow.Record, name string) *array.String {
-	idx := rec.Schema().FieldIndices(name)
-	if len(idx) == 0 {
-		return nil
-	}
-	s, _ := rec.Column(idx[0]).(*array.String)
+	s, _ := Column(rec, name).(*array.String)
 	return s
+}
+
+// Column is the record's column of that name, nil when it has none.
+func Column(rec arrow.Record, name string) arrow.Array {
+	if idx := rec.Schema().FieldIndices(name); len(idx) > 0 {
+		return rec.Column(idx[0])
+	}
+	return nil
 }
 
 // StrAt is the value at i, "" when null or when a is nil.

@@ -67,8 +67,8 @@ func ColumnStrings(a arrow.Array, out []string) bool {
 // "" when rec has no such column.
 func NamedStrings(rec arrow.Record, name string) []string {
 	vals := make([]string, rec.NumRows())
-	if idx := rec.Schema().FieldIndices(name); len(idx) > 0 {
-		ColumnStrings(rec.Column(idx[0]), vals)
+	if col := Column(rec, name); col != nil {
+		ColumnStrings(col, vals)
 	}
 	return vals
 }

@@ -44,10 +44,9 @@ func RowGroupsOf(ctx context.Context, s storage.Store, files []FileInfo) ([]RowG
 
 // EachBatchOfGroups calls fn for every record batch of the row groups, in
 // order; the next batch is decoded on another goroutine while fn works.
-// With columns given, only those top-level columns are read (a file's
-// columns that are not among them are never decoded). The record is
-// released after fn returns.
-func EachBatchOfGroups(ctx context.Context, s storage.Store, groups []RowGroup, columns []string, fn func(arrow.Record) error) error {
+// With keep given, only the top-level columns it keeps are read (the
+// others are never decoded). The record is released after fn returns.
+func EachBatchOfGroups(ctx context.Context, s storage.Store, groups []RowGroup, keep func(column string) bool, fn func(arrow.Record) error) error {
 	g, gctx := errgroup.WithContext(ctx)
 	ahead := make(chan arrow.Record, 1)
 	g.Go(func() error {
@@ -68,7 +67,7 @@ func EachBatchOfGroups(ctx context.Context, s storage.Store, groups []RowGroup, 
 					return err
 				}
 			}
-			if err := pf.eachGroup(gctx, rg.Index, columns, ahead); err != nil {
+			if err := pf.eachGroup(gctx, rg.Index, keep, ahead); err != nil {
 				return err
 			}
 		}
@@ -87,17 +86,13 @@ func EachBatchOfGroups(ctx context.Context, s storage.Store, groups []RowGroup, 
 	return g.Wait()
 }
 
-// eachGroup sends the batches of row group g (the named columns; nil:
-// all) to out, each retained.
-func (p *ParquetFile) eachGroup(ctx context.Context, g int, columns []string, out chan<- arrow.Record) error {
+// eachGroup sends the batches of row group g (the columns keep keeps;
+// nil: all) to out, each retained.
+func (p *ParquetFile) eachGroup(ctx context.Context, g int, keep func(string) bool, out chan<- arrow.Record) error {
 	var leaves []int
-	if columns != nil {
-		want := map[string]bool{}
-		for _, c := range columns {
-			want[c] = true
-		}
+	if keep != nil {
 		for _, f := range p.fr.Manifest.Fields {
-			if want[f.Field.Name] {
+			if keep(f.Field.Name) {
 				leaves = appendLeaves(leaves, f)
 			}
 		}

@@ -27,7 +27,7 @@ func accountSection(ctx context.Context, s storage.Store, files []columnar.FileI
 		n := int(rec.NumRows())
 		as.Accounts += int64(n)
 		tier := columnar.StringCol(rec, "tier")
-		engaged, _ := column(rec, "engaged_contacts").(*array.Int64)
+		engaged, _ := columnar.Column(rec, "engaged_contacts").(*array.Int64)
 		for i := 0; i < n; i++ {
 			t := columnar.StrAt(tier, i)
 			if t == "" {

@@ -55,7 +55,7 @@ func (cc *contactCounts) observe(rec arrow.Record) error {
 	n := int(rec.NumRows())
 	cc.rows += int64(n)
 	for _, c := range funnelColumns {
-		col := texts(column(rec, c))
+		col := texts(columnar.Column(rec, c))
 		if col == nil {
 			continue
 		}
@@ -72,7 +72,7 @@ func (cc *contactCounts) observe(rec arrow.Record) error {
 			counts[v]++
 		}
 	}
-	if acc := texts(column(rec, "account_id")); acc != nil {
+	if acc := texts(columnar.Column(rec, "account_id")); acc != nil {
 		cc.hasColumn["account_id"] = true
 		for i := 0; i < n; i++ {
 			if v, ok := acc(i); ok && v != "" {
@@ -80,14 +80,14 @@ func (cc *contactCounts) observe(rec arrow.Record) error {
 			}
 		}
 	}
-	if mql, ok := column(rec, "is_mql").(*array.Boolean); ok {
+	if mql, ok := columnar.Column(rec, "is_mql").(*array.Boolean); ok {
 		for i := 0; i < n; i++ {
 			if mql.IsValid(i) && mql.Value(i) {
 				cc.mqls++
 			}
 		}
 	}
-	if due, ok := column(rec, "sla_due_at").(*array.Timestamp); ok {
+	if due, ok := columnar.Column(rec, "sla_due_at").(*array.Timestamp); ok {
 		for i := 0; i < n; i++ {
 			if due.IsNull(i) {
 				continue
@@ -101,7 +101,7 @@ func (cc *contactCounts) observe(rec arrow.Record) error {
 			}
 		}
 	}
-	if rcnt, ok := column(rec, "record_count").(*array.Int64); ok {
+	if rcnt, ok := columnar.Column(rec, "record_count").(*array.Int64); ok {
 		for i := 0; i < n; i++ {
 			if rcnt.IsValid(i) {
 				cc.sizes[rcnt.Value(i)]++
@@ -150,15 +150,6 @@ func texts(a arrow.Array) func(i int) (string, bool) {
 		}
 	}
 	return nil
-}
-
-// column is rec's column of that name, nil when it has none.
-func column(rec arrow.Record, name string) arrow.Array {
-	idx := rec.Schema().FieldIndices(name)
-	if len(idx) == 0 {
-		return nil
-	}
-	return rec.Column(idx[0])
 }
 
 // ordered lists counts in a fixed order (every label, zeros included),

@@ -14,6 +14,9 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
+// profiledColumn: every column but lineage is profiled.
+func profiledColumn(name string) bool { return !lineage[name] }
+
 // lineage columns say where a row came from, not what it holds: they are
 // not read.
 var lineage = map[string]bool{columnar.ColSourceObject: true, columnar.ColSourceLine: true, "source_record_ids": true}
@@ -113,10 +116,6 @@ func profileAll(ctx context.Context, rc *etl.RunContext, sets []profiled) ([]*pr
 		if err != nil {
 			return nil, nil, fmt.Errorf("profile %s: %w", set.name, err)
 		}
-		cols, err := profiledColumns(ctx, rc, set.files)
-		if err != nil {
-			return nil, nil, fmt.Errorf("profile %s: %w", set.name, err)
-		}
 		parts[k] = make([]*profile.Dataset, partitions)
 		counts[k] = make([]*contactCounts, partitions)
 		for p := range partitions {
@@ -132,7 +131,7 @@ func profileAll(ctx context.Context, rc *etl.RunContext, sets []profiled) ([]*pr
 				share = append(share, groups[i])
 			}
 			g.Go(func() error {
-				err := columnar.EachBatchOfGroups(gctx, rc.Work, share, cols, func(rec arrow.Record) error {
+				err := columnar.EachBatchOfGroups(gctx, rc.Work, share, profiledColumn, func(rec arrow.Record) error {
 					if cc != nil {
 						if err := cc.observe(rec); err != nil {
 							return err
@@ -165,26 +164,6 @@ func profileAll(ctx context.Context, rc *etl.RunContext, sets []profiled) ([]*pr
 		}
 	}
 	return out, outCounts, nil
-}
-
-// profiledColumns are the columns of a dataset's files that are profiled:
-// all but lineage.
-func profiledColumns(ctx context.Context, rc *etl.RunContext, files []columnar.FileInfo) ([]string, error) {
-	seen := map[string]bool{}
-	var cols []string
-	for _, f := range files {
-		sc, _, err := columnar.ReadParquetSchema(ctx, rc.Work, f.Key)
-		if err != nil {
-			return nil, err
-		}
-		for _, fld := range sc.Fields() {
-			if !lineage[fld.Name] && !seen[fld.Name] {
-				seen[fld.Name] = true
-				cols = append(cols, fld.Name)
-			}
-		}
-	}
-	return cols, nil
 }
 
 // columnProfiles are the report's per-column rows of all of d's rows.
@@ -291,9 +270,8 @@ func normalization(q *report.QualitySection, d *profile.Dataset) {
 // countRejects counts every stage's rejects by reason.
 func countRejects(ctx context.Context, rc *etl.RunContext, committed map[string]*etl.StageResult) (map[string]int64, error) {
 	out := map[string]int64{}
-	for _, name := range reportStages {
-		st := committed[name]
-		if st == nil || len(st.Datasets["rejects"]) == 0 {
+	for name, st := range committed {
+		if len(st.Datasets["rejects"]) == 0 {
 			continue
 		}
 		err := columnar.EachBatch(ctx, rc.Work, st.Datasets["rejects"], func(rec arrow.Record) error {

@@ -9,16 +9,12 @@ import (
 	"github.com/leadsmith/leadsmith/report"
 )
 
-// reportStages are the stages whose committed output the report reads, in
-// pipeline order.
-var reportStages = []string{"extract", "normalize", "dedupe", "enrich", "score"}
-
 // runSection describes the run from its committed stage markers: the
 // sources reconciled (read = staged + rejected), each stage's duration and
 // the datasets it staged.
-func runSection(rc *etl.RunContext, committed map[string]*etl.StageResult) report.RunSection {
+func runSection(rc *etl.RunContext, order []string, committed map[string]*etl.StageResult) report.RunSection {
 	var rs report.RunSection
-	for _, name := range reportStages {
+	for _, name := range order {
 		st := committed[name]
 		if st == nil {
 			continue
@@ -57,9 +53,6 @@ func runSection(rc *etl.RunContext, committed map[string]*etl.StageResult) repor
 			rs.Outputs = append(rs.Outputs, report.Output{Name: name + "/" + d, Path: rc.Config.Resolve(rc.Config.Work) + "/" + rc.DatasetPrefix(name, d), Rows: rows})
 		}
 	}
-	if committed["score"] != nil {
-		rs.Outputs = append(publishedOutputs(rc, committed), rs.Outputs...)
-	}
 	if dd := committed["dedupe"]; dd != nil {
 		rs.Entities = dd.RowsOut
 		rs.Incremental, _ = dd.Notes["incremental"].(bool)
@@ -67,31 +60,37 @@ func runSection(rc *etl.RunContext, committed map[string]*etl.StageResult) repor
 	return rs
 }
 
-// published are the data contract's datasets a full run publishes, by the
-// stage and staged dataset that feed them (rejects: every stage's).
-var published = []struct{ name, stage, staged string }{
-	{"contacts", "score", "contacts"}, {"accounts", "score", "accounts"}, {"routing", "score", "routing"},
-	{"entity_changes", "dedupe", "entity_changes"}, {"record_map", "dedupe", "record_map"},
-	{"profile", "profile", "profile"}, {"rejects", "", "rejects"},
-}
-
-// publishedOutputs are where a full run's publish puts its datasets, with
-// their staged rows (the profile's own, not known yet, are filled in by
-// the stage).
-func publishedOutputs(rc *etl.RunContext, committed map[string]*etl.StageResult) []report.Output {
+// publishedOutputs are where a full run's publish puts the datasets the
+// stages offer (etl.Publisher), with their staged rows: the latest
+// committed stage that offers a dataset feeds it, and rejects gathers every
+// stage's (as publish does). The profile's own rows, not known yet, are
+// filled in by the stage.
+func publishedOutputs(rc *etl.RunContext, stages []etl.Stage, committed map[string]*etl.StageResult) []report.Output {
 	root := strings.TrimSuffix(rc.Config.Resolve(rc.Config.Output), "/") + "/"
 	date := rc.RunDate.Format(time.DateOnly)
 	var out []report.Output
-	for _, p := range published {
+	for _, name := range etl.PublishedNames(stages) {
 		var rows int64
-		for _, name := range reportStages {
-			if st := committed[name]; st != nil && (p.stage == "" || p.stage == name) {
-				for _, f := range st.Datasets[p.staged] {
-					rows += f.Rows
+		for i := len(stages) - 1; i >= 0; i-- {
+			pub, ok := stages[i].(etl.Publisher)
+			st := committed[stages[i].Name()]
+			if !ok || st == nil {
+				continue
+			}
+			offered := false
+			for _, p := range pub.Publishes() {
+				if p.Dataset == name && !p.RunFile {
+					offered = true
+					for _, f := range st.Datasets[p.Staged] {
+						rows += f.Rows
+					}
 				}
 			}
+			if offered && name != "rejects" {
+				break
+			}
 		}
-		out = append(out, report.Output{Name: p.name + " (published)", Path: root + p.name + "/run_date=" + date + "/", Rows: rows})
+		out = append(out, report.Output{Name: name + " (published)", Path: root + name + "/run_date=" + date + "/", Rows: rows})
 	}
 	return append(out, report.Output{Name: "manifest and report", Path: root + etl.RunPrefix(rc.RunID)})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/leadsmith/leadsmith/etl"
@@ -23,6 +24,9 @@ const (
 // later stages are committed, so that `leadsmith profile` after a single
 // stage reports on what exists so far.
 type Stage struct {
+	// Before are the pipeline's stages before this one: what it may read,
+	// in order, and what they publish.
+	Before []etl.Stage
 	// Evaluate measures the run's clusters against a truth column
 	// (profile.truth_column, else dedupe's); nil or no column: none.
 	Evaluate func(ctx context.Context, rc *etl.RunContext, truthColumn string) (*report.Eval, error)
@@ -35,7 +39,16 @@ func (Stage) Name() string { return "profile" }
 func (Stage) Needs() []string { return []string{"extract"} }
 
 // MayRead implements etl.OptionalReader.
-func (Stage) MayRead() []string { return reportStages[1:] }
+func (s Stage) MayRead() []string { return s.names()[1:] }
+
+// names are the names of the stages before this one, in order.
+func (s Stage) names() []string {
+	out := make([]string, len(s.Before))
+	for i, st := range s.Before {
+		out[i] = st.Name()
+	}
+	return out
+}
 
 // MemoryBudget: sketches per column and source, and the funnel's counts.
 func (Stage) MemoryBudget() int64 { return 2 << 30 }
@@ -55,7 +68,8 @@ func (Stage) Publishes() []etl.Publication {
 func (s Stage) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, error) {
 	start := time.Now()
 	committed := map[string]*etl.StageResult{}
-	for _, name := range reportStages {
+	order := s.names()
+	for _, name := range order {
 		st, err := rc.Committed(ctx, name)
 		if err != nil {
 			return nil, err
@@ -66,15 +80,19 @@ func (s Stage) Run(ctx context.Context, rc *etl.RunContext) (*etl.StageResult, e
 	}
 	r := &report.Report{RunID: rc.RunID, RunDate: rc.RunDate.Format(time.DateOnly), GeneratedAt: time.Now().UTC(),
 		Version: version.Version, Scope: "run"}
-	for _, name := range reportStages {
+	for _, name := range order {
 		if committed[name] != nil {
 			r.Scope = name
 		}
 	}
-	if r.Scope == "score" {
+	if r.Scope == order[len(order)-1] {
 		r.Scope = "run"
 	}
-	r.Run = runSection(rc, committed)
+	r.Run = runSection(rc, order, committed)
+	if r.Scope == "run" {
+		// A full run is published: list where, first.
+		r.Run.Outputs = append(publishedOutputs(rc, append(slices.Clone(s.Before), s), committed), r.Run.Outputs...)
+	}
 	var rows metricRows
 	q, cc, err := qualitySection(ctx, rc, committed, &rows)
 	if err != nil {

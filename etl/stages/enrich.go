@@ -180,10 +180,7 @@ func readEnrichInputs(ctx context.Context, rc *etl.RunContext, golden []columnar
 		n := int(rec.NumRows())
 		cols := make([][]string, len(enrichInputCols))
 		for j, name := range enrichInputCols {
-			cols[j] = make([]string, n)
-			if idx := rec.Schema().FieldIndices(name); len(idx) > 0 {
-				columnar.ColumnStrings(rec.Column(idx[0]), cols[j])
-			}
+			cols[j] = columnar.NamedStrings(rec, name)
 		}
 		for i := 0; i < n; i++ {
 			ids = append(ids, strings.Clone(cols[0][i]))

@@ -2,6 +2,7 @@ package stages
 
 import (
 	"context"
+	"slices"
 
 	"github.com/leadsmith/leadsmith/etl"
 	"github.com/leadsmith/leadsmith/etl/extract"
@@ -14,7 +15,8 @@ import (
 // of each, and publish asks each what it publishes. A new stage slots in
 // here; the runner does not change.
 func Pipeline() []etl.Stage {
-	stages := []etl.Stage{extract.Stage{}, Normalize{}, Dedupe{}, Enrich{}, Score{}, profiling.Stage{Evaluate: evaluateForReport}}
+	stages := []etl.Stage{extract.Stage{}, Normalize{}, Dedupe{}, Enrich{}, Score{}}
+	stages = append(stages, profiling.Stage{Before: slices.Clone(stages), Evaluate: evaluateForReport})
 	return append(stages, etl.Publish{Stages: stages})
 }
 

@@ -66,19 +66,13 @@ func mergeEnriched(schema *arrow.Schema, golden, enriched arrow.Record) (arrow.R
 	if n > 0 && (gids == nil || eids == nil || gids.Value(0) != eids.Value(0) || gids.Value(int(n)-1) != eids.Value(int(n)-1)) {
 		return nil, fmt.Errorf("enriched rows are not in golden's order: rerun enrich")
 	}
-	col := func(rec arrow.Record, name string) arrow.Array {
-		if idx := rec.Schema().FieldIndices(name); len(idx) > 0 {
-			return rec.Column(idx[0])
-		}
-		return nil
-	}
 	cols := make([]arrow.Array, 0, schema.NumFields())
 	for _, f := range schema.Fields() {
 		var a arrow.Array
 		if fromEnriched[f.Name] {
-			a = col(enriched, f.Name)
+			a = columnar.Column(enriched, f.Name)
 		} else {
-			a = col(golden, f.Name)
+			a = columnar.Column(golden, f.Name)
 		}
 		if a == nil {
 			nulls := array.MakeArrayOfNull(memory.DefaultAllocator, f.Type, int(n))
